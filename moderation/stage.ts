@@ -12,12 +12,34 @@ export interface NormalisedText {
   /** For each UTF-16 unit `i` of `text`, the original range `[starts[i], ends[i])` it came from. */
   starts: number[];
   ends: number[];
+  /**
+   * Other readings of ambiguous units of `text` (leetspeak `1` is `i` but may be `l`): index in
+   * `text` to the alternative characters. Absent when nothing is ambiguous. Matchers try both.
+   */
+  alternatives?: ReadonlyMap<number, string>;
+  /**
+   * A lighter view for stages that read digits and punctuation (contact details): folded case,
+   * confusables, accents, invisible characters and non-ASCII digits, but no leetspeak, no joining
+   * of separated letters and no collapsing of repeats, so `555 0134` stays digits.
+   */
+  literal?: TextView;
+}
+
+/** A derived text with, for each UTF-16 unit `i`, the original range `[starts[i], ends[i])`. */
+export interface TextView {
+  text: string;
+  starts: number[];
+  ends: number[];
 }
 
 /** What a stage sees: the request and its normalised text (computed once per message). */
 export interface StageContext {
   request: ScreeningRequest;
   normalised: NormalisedText;
+  /** Findings of the stages that ran before this one (for stages that combine signals). */
+  findings?: readonly Finding[];
+  /** Per-label model score thresholds of the program's policy (read by model stages). */
+  modelThresholds?: Readonly<Record<string, number>>;
 }
 
 /** What a stage returns. */
