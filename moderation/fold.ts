@@ -70,10 +70,18 @@ export function foldCodePoint(cp: number): string {
   return folded;
 }
 
-/** Whether a folded UTF-16 unit is a letter (ASCII fast path, Unicode letter class otherwise). */
+/** Per UTF-16 unit: 0 not yet known, 1 not a letter, 2 a letter. */
+const letterCache = new Uint8Array(65_536);
+
+/** Whether a folded UTF-16 unit is a letter (ASCII fast path, then a cached Unicode class test). */
 export function isLetterUnit(code: number): boolean {
   if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
-  return LETTER.test(String.fromCharCode(code));
+  let known = letterCache[code] as number;
+  if (known === 0) {
+    known = LETTER.test(String.fromCharCode(code)) ? 2 : 1;
+    letterCache[code] = known;
+  }
+  return known === 2;
 }
 
 const LETTER = /^\p{L}$/u;

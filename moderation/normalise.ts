@@ -2,7 +2,7 @@
  * Normalisation of a text for matching, keeping a map back to the original characters so that a
  * finding (and a redaction) names exactly what the sender typed.
  *
- * Two views are produced in one pass over the text:
+ * Two views are produced:
  * - `literal`: case folded, NFKD without accents, lookalike letters replaced, invisible characters
  *   removed, spaces collapsed, any script's digits as ASCII digits. Contact details are read here.
  * - `text`: the literal view plus joining of separated single letters (`f.u.c.k`, `f u c k`),
@@ -10,119 +10,160 @@
  *   letter (`sh1t`, `$hit`, `a$$`; a lone `2024` stays digits), runs of three or more equal
  *   letters cut to two (`fuuuuck` → `fuuck`; matchers absorb the remaining repeat). Ambiguous
  *   leetspeak (`1` as `i` or `l`) is recorded in `alternatives`.
+ *
+ * NOTE: this runs on every message before every stage; it works on arrays of char codes and
+ * allocates little, on purpose.
  */
 import { foldCodePoint, isLetterUnit } from './fold.ts';
 import type { NormalisedText, TextView } from './stage.ts';
 
-/** Leetspeak readings: first the main one, then the alternatives. */
-const LEET: Record<string, string> = {
-  '0': 'o', '1': 'il', '3': 'e', '4': 'a', '5': 's', '6': 'gb', '7': 't', '8': 'b', '9': 'g',
-  '@': 'a', $: 's', '!': 'il', '|': 'li', '+': 't',
-};
+/** Unit kinds. */
+const LETTER = 1;
+const DIGIT = 2;
+const LEET = 3;
+const APOSTROPHE = 4;
+const SEPARATOR = 5;
+const OTHER = 6;
 
+/** Leetspeak readings by char code: first the main one, then the alternatives. */
+const LEET_READINGS = new Map<number, string>(
+  Object.entries({
+    '0': 'o', '1': 'il', '3': 'e', '4': 'a', '5': 's', '6': 'gb', '7': 't', '8': 'b', '9': 'g',
+    '@': 'a', $: 's', '!': 'il', '|': 'li', '+': 't',
+  }).map(([from, to]) => [from.charCodeAt(0), to]),
+);
+
+const codesOf = (chars: string): Set<number> => new Set(Array.from(chars, (c) => c.charCodeAt(0)));
 /** Symbols that never start a word as leetspeak (`@name` is a handle, `!` a bang). */
-const NOT_LEADING = new Set(['@', '!', '|', '+']);
+const NOT_LEADING = codesOf('@!|+');
 /** Symbols that never end a word as leetspeak (`wow!`). */
-const NOT_TRAILING = new Set(['!', '|', '+']);
+const NOT_TRAILING = codesOf('!|+');
 /** Characters that may separate the single letters of a disguised word (`f.u.c.k`). */
-const SEPARATORS = new Set([' ', '.', '-', '_', '*', ',', '~', '/', '\\', ':', ';', '"', '^', '=', '·', '•']);
+const SEPARATORS = codesOf(' .-_*,~/\\:;"^=·•');
 
-const enum Kind { Letter, Digit, Leet, Apostrophe, Separator, Other }
+/** Kind of each ASCII code. */
+const ASCII_KINDS = Uint8Array.from({ length: 128 }, (_, code) => {
+  if (code >= 48 && code <= 57) return DIGIT;
+  if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90)) return LETTER;
+  if (code === 39) return APOSTROPHE;
+  if (LEET_READINGS.has(code)) return LEET;
+  return SEPARATORS.has(code) ? SEPARATOR : OTHER;
+});
 
-/** Builds the literal view (see the module comment). */
-function buildLiteral(original: string): TextView {
-  const units: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const push = (unit: string, start: number, end: number): void => {
-    if (unit === ' ' && units[units.length - 1] === ' ') {
-      ends[ends.length - 1] = end;
-      return;
-    }
-    units.push(unit);
-    starts.push(start);
-    ends.push(end);
-  };
+const kindOf = (code: number): number =>
+  code < 128 ? (ASCII_KINDS[code] as number) : isLetterUnit(code) ? LETTER : SEPARATORS.has(code) ? SEPARATOR : OTHER;
+
+const isWordKind = (kind: number): boolean => kind === LETTER || kind === DIGIT || kind === LEET;
+
+/** Builds a string from char codes (chunked: `apply` has an argument limit). */
+function fromCodes(codes: number[]): string {
+  if (codes.length <= 8192) return String.fromCharCode.apply(null, codes);
+  let out = '';
+  for (let i = 0; i < codes.length; i += 8192) out += String.fromCharCode.apply(null, codes.slice(i, i + 8192));
+  return out;
+}
+
+/** Units of a view under construction. */
+interface Units {
+  codes: number[];
+  starts: number[];
+  ends: number[];
+}
+
+/** Appends a unit, merging a space into a preceding space. */
+function push(units: Units, code: number, start: number, end: number): void {
+  const last = units.codes.length - 1;
+  if (code === 32 && units.codes[last] === 32) {
+    units.ends[last] = end;
+    return;
+  }
+  units.codes.push(code);
+  units.starts.push(start);
+  units.ends.push(end);
+}
+
+/** Builds the literal view's units (see the module comment). */
+function buildLiteral(original: string): Units {
+  const units: Units = { codes: [], starts: [], ends: [] };
   for (let i = 0; i < original.length; ) {
     const code = original.charCodeAt(i);
     if (code < 128) {
-      if (code <= 32 || code === 127) {
-        if (code === 32 || (code >= 9 && code <= 13)) push(' ', i, i + 1);
-      } else {
-        push(code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : original[i] as string, i, i + 1);
-      }
+      if (code > 32 && code !== 127) push(units, code >= 65 && code <= 90 ? code + 32 : code, i, i + 1);
+      else if (code === 32 || (code >= 9 && code <= 13)) push(units, 32, i, i + 1);
       i += 1;
       continue;
     }
     const cp = original.codePointAt(i) as number;
     const size = cp > 0xffff ? 2 : 1;
-    for (const unit of foldCodePoint(cp)) push(unit, i, i + size);
+    const folded = foldCodePoint(cp);
+    for (let k = 0; k < folded.length; k++) push(units, folded.charCodeAt(k), i, i + size);
     i += size;
   }
-  return { text: units.join(''), starts, ends };
+  return units;
 }
 
-/** Classifies one unit of the literal view. */
-function kindOf(unit: string): Kind {
-  const code = unit.charCodeAt(0);
-  if (code >= 48 && code <= 57) return Kind.Digit;
-  if (isLetterUnit(code)) return Kind.Letter;
-  if (unit === "'") return Kind.Apostrophe;
-  if (LEET[unit] !== undefined) return Kind.Leet;
-  return SEPARATORS.has(unit) ? Kind.Separator : Kind.Other;
-}
-
-const isWordKind = (kind: Kind | undefined): boolean =>
-  kind === Kind.Letter || kind === Kind.Digit || kind === Kind.Leet;
-
-/**
- * Runs of word units `[start, end)` among `indices` (positions into the literal view), without
- * the symbols that are punctuation at a word's edge (`@name`, `wow!`).
- */
-function wordRuns(literal: string, kinds: Kind[], indices: number[]): Array<[number, number]> {
-  const runs: Array<[number, number]> = [];
-  let runStart = -1;
-  for (let j = 0; j <= indices.length; j++) {
-    const word = j < indices.length && isWordKind(kinds[indices[j] as number]);
-    if (word && runStart < 0) runStart = j;
-    if (word || runStart < 0) continue;
-    let a = runStart;
-    let b = j;
-    while (a < b && NOT_LEADING.has(literal[indices[a] as number] as string)) a++;
-    while (b > a && NOT_TRAILING.has(literal[indices[b - 1] as number] as string)) b--;
-    if (a < b) runs.push([a, b]);
-    runStart = -1;
-  }
-  return runs;
+/** Drops the non-word units inside a chain of single-unit words `[first, last)` if it is long enough. */
+function dropChain(drop: Uint8Array, kinds: Uint8Array, first: number, last: number, length: number): void {
+  if (length >= 3) for (let k = first; k < last; k++) if (!isWordKind(kinds[k] as number)) drop[k] = 1;
 }
 
 /**
- * Literal indices that survive into the main view: drops the separators between three or more
- * single-unit words in a row (`f.u.c.k`) and apostrophes between word units (`don't`).
+ * Marks literal units dropped from the main view: separators between three or more single-unit
+ * words in a row (`f.u.c.k`) and apostrophes between word units (`don't`).
  */
-function keptIndices(literal: string, kinds: Kind[]): number[] {
-  const all = Array.from({ length: literal.length }, (_, i) => i);
-  const drop = new Uint8Array(literal.length);
-  for (let i = 1; i + 1 < literal.length; i++) {
-    if (kinds[i] === Kind.Apostrophe && isWordKind(kinds[i - 1]) && isWordKind(kinds[i + 1])) drop[i] = 1;
-  }
-  const runs = wordRuns(literal, kinds, all);
-  let chainStart = 0;
-  for (let r = 1; r <= runs.length; r++) {
-    const prev = runs[r - 1] as [number, number];
-    const next = runs[r];
-    const gap = next ? next[0] - prev[1] : 0;
-    const continues = next !== undefined && prev[1] - prev[0] === 1 && next[1] - next[0] === 1 &&
-      gap >= 1 && gap <= 2 && kinds.slice(prev[1], next[0]).every((k) => k === Kind.Separator || k === Kind.Apostrophe);
-    if (continues) continue;
-    if (r - chainStart >= 3) {
-      for (let c = chainStart; c < r - 1; c++) {
-        for (let i = (runs[c] as [number, number])[1]; i < (runs[c + 1] as [number, number])[0]; i++) drop[i] = 1;
-      }
+function dropped(codes: number[], kinds: Uint8Array): Uint8Array {
+  const drop = new Uint8Array(codes.length);
+  let chainFirst = -1;
+  let chainLast = -1;
+  let chainLength = 0;
+  for (let i = 0; i < codes.length; ) {
+    const kind = kinds[i] as number;
+    if (kind === APOSTROPHE && i > 0 && isWordKind(kinds[i - 1] as number) && isWordKind((kinds[i + 1] ?? 0) as number)) drop[i] = 1;
+    if (!isWordKind(kind)) {
+      i++;
+      continue;
     }
-    chainStart = r;
+    let start = i;
+    while (start < codes.length && NOT_LEADING.has(codes[start] as number)) start++;
+    let next = i;
+    while (next < codes.length && isWordKind(kinds[next] as number)) next++;
+    let end = next;
+    while (end > start && NOT_TRAILING.has(codes[end - 1] as number)) end--;
+    const single = end - start === 1;
+    let gapOk = chainLength > 0 && start - chainLast >= 1 && start - chainLast <= 2;
+    for (let k = chainLast; gapOk && k < start; k++) gapOk = kinds[k] === SEPARATOR || kinds[k] === APOSTROPHE;
+    if (!(single && gapOk)) {
+      dropChain(drop, kinds, chainFirst, chainLast, chainLength);
+      chainLength = 0;
+    }
+    if (single) {
+      if (chainLength === 0) chainFirst = start;
+      chainLength++;
+      chainLast = end;
+    }
+    i = next;
   }
-  return all.filter((i) => drop[i] === 0);
+  dropChain(drop, kinds, chainFirst, chainLast, chainLength);
+  return drop;
+}
+
+/** The main view under construction. */
+interface MainUnits extends Units {
+  alternatives: Map<number, string> | undefined;
+}
+
+/** Appends literal unit `index` to the main view, read as leetspeak if `leet`, cutting letter runs to two. */
+function emit(out: MainUnits, literal: Units, kinds: Uint8Array, index: number, leet: boolean): void {
+  const code = literal.codes[index] as number;
+  const readings = leet && kinds[index] !== LETTER ? LEET_READINGS.get(code) : undefined;
+  const unit = readings ? readings.charCodeAt(0) : code;
+  const n = out.codes.length;
+  if (n >= 2 && out.codes[n - 1] === unit && out.codes[n - 2] === unit && isLetterUnit(unit)) {
+    out.ends[n - 1] = literal.ends[index] as number;
+    return;
+  }
+  if (readings && readings.length > 1) (out.alternatives ??= new Map()).set(n, readings.slice(1));
+  push(out, unit, literal.starts[index] as number, literal.ends[index] as number);
 }
 
 /**
@@ -132,36 +173,33 @@ function keptIndices(literal: string, kinds: Kind[]): number[] {
  */
 export function normalise(original: string): NormalisedText {
   const literal = buildLiteral(original);
-  const kinds = Array.from(literal.text, (unit) => kindOf(unit));
-  const kept = keptIndices(literal.text, kinds);
-  // Which kept positions read as leetspeak: word runs containing a letter, minus edge symbols.
-  const leet = new Uint8Array(kept.length);
-  for (const [a, b] of wordRuns(literal.text, kinds, kept)) {
-    let hasLetter = false;
-    for (let j = a; j < b && !hasLetter; j++) hasLetter = kinds[kept[j] as number] === Kind.Letter;
-    if (hasLetter) leet.fill(1, a, b);
-  }
-  const units: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  let alternatives: Map<number, string> | undefined;
-  for (let j = 0; j < kept.length; j++) {
-    const index = kept[j] as number;
-    const unit = literal.text[index] as string;
-    const readings = leet[j] === 1 && kinds[index] !== Kind.Letter ? LEET[unit] : undefined;
-    const out = readings ? (readings[0] as string) : unit;
-    const n = units.length;
-    if (n >= 2 && units[n - 1] === out && units[n - 2] === out && isLetterUnit(out.charCodeAt(0))) {
-      ends[n - 1] = literal.ends[index] as number;
+  const lit = literal.codes;
+  const n = lit.length;
+  const kinds = new Uint8Array(n);
+  for (let i = 0; i < n; i++) kinds[i] = kindOf(lit[i] as number);
+  const drop = dropped(lit, kinds);
+  const out: MainUnits = { codes: [], starts: [], ends: [], alternatives: undefined };
+  for (let i = 0; i < n; ) {
+    if (!isWordKind(kinds[i] as number)) {
+      if (drop[i] === 0) emit(out, literal, kinds, i, false);
+      i++;
       continue;
     }
-    if (readings && readings.length > 1) (alternatives ??= new Map()).set(n, readings.slice(1));
-    units.push(out);
-    starts.push(literal.starts[index] as number);
-    ends.push(literal.ends[index] as number);
+    // A word run of kept units (dropped units only ever sit between word units).
+    let end = i;
+    while (end < n && (drop[end] === 1 || isWordKind(kinds[end] as number))) end++;
+    let a = i;
+    let b = end;
+    while (a < b && (drop[a] === 1 || NOT_LEADING.has(lit[a] as number))) a++;
+    while (b > a && (drop[b - 1] === 1 || NOT_TRAILING.has(lit[b - 1] as number))) b--;
+    let hasLetter = false;
+    for (let k = a; k < b && !hasLetter; k++) hasLetter = kinds[k] === LETTER;
+    for (let k = i; k < end; k++) if (drop[k] === 0) emit(out, literal, kinds, k, hasLetter && k >= a && k < b);
+    i = end;
   }
-  const result: NormalisedText = { original, text: units.join(''), starts, ends, literal };
-  if (alternatives) result.alternatives = alternatives;
+  const literalView: TextView = { text: fromCodes(lit), starts: literal.starts, ends: literal.ends };
+  const result: NormalisedText = { original, text: fromCodes(out.codes), starts: out.starts, ends: out.ends, literal: literalView };
+  if (out.alternatives) result.alternatives = out.alternatives;
   return result;
 }
 

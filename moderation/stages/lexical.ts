@@ -1,0 +1,58 @@
+/**
+ * Lexical stage: word and phrase lists per category (profanity, hate, sexual, violence, drugs)
+ * plus the `bad-words` package's list as extra profanity, compiled once into one matcher over
+ * the normalised text, with an allow-list against Scunthorpe errors.
+ */
+import { join } from 'node:path';
+import { Filter } from 'bad-words';
+import { loadList, normalisePhrase, type ListEntry } from '../phrases.ts';
+import { DEFAULT_LIST_DIR, compileAllowList, compileRules, findRules, loadCategoryLists, type CategoryList } from '../rules.ts';
+import type { Stage } from '../stage.ts';
+
+/** Categories of the lexical stage, each read from `<listDir>/<category>.txt`. */
+export const LEXICAL_CATEGORIES = ['profanity', 'hate', 'sexual', 'violence', 'drugs'] as const;
+
+/** Options of the lexical stage. */
+export interface LexicalStageOptions {
+  /** Folder of the lists (default: the lists shipped in `moderation/lists/`). */
+  listDir?: string;
+  /** Whether to add the `bad-words` package list as profanity (default true). */
+  badWords?: boolean;
+}
+
+const key = (entry: Pick<ListEntry, 'phrase' | 'startInside' | 'endInside'>): string =>
+  `${entry.startInside ? '*' : ''}${entry.phrase}${entry.endInside ? '*' : ''}`;
+
+/**
+ * The `bad-words` list as profanity entries, minus those in `badwords-exclude.txt` and those the
+ * curated lists already grade.
+ */
+function badWordsList(listDir: string, curated: readonly CategoryList[]): CategoryList {
+  const skip = new Set(loadList(join(listDir, 'badwords-exclude.txt'), false).map(key));
+  for (const list of curated) for (const entry of list.entries) skip.add(key(entry));
+  const entries: ListEntry[] = [];
+  for (const word of new Filter().list) {
+    const startInside = word.startsWith('*');
+    const endInside = word.endsWith('*');
+    const entry = { phrase: normalisePhrase(word.replace(/\*/g, '')), startInside, endInside };
+    if (entry.phrase.replace(/ /g, '').length < 2 || skip.has(key(entry))) continue;
+    skip.add(key(entry));
+    entries.push({ ...entry, source: word, severity: 'medium' });
+  }
+  return { category: 'profanity', name: 'bad-words', entries };
+}
+
+/** Creates the lexical stage; reads and validates the lists now (throws `ListError` on a bad entry). */
+export function createLexicalStage(options: LexicalStageOptions = {}): Stage {
+  const listDir = options.listDir ?? DEFAULT_LIST_DIR;
+  const curated = loadCategoryLists(listDir, LEXICAL_CATEGORIES);
+  const lists = options.badWords === false ? curated : [...curated, badWordsList(listDir, curated)];
+  const rules = compileRules(lists);
+  const allow = compileAllowList(loadList(join(listDir, 'allow.txt'), false));
+  return {
+    name: 'lexical',
+    version: '1',
+    budgetMs: 5,
+    screen: ({ normalised }) => ({ findings: findRules('lexical', rules, allow, normalised) }),
+  };
+}
