@@ -3,15 +3,17 @@
  * validated at load; a bad entry stops loading with an error naming the file, line and entry.
  *
  * Format, one entry per line (`#` starts a comment):
- *   `<severity> <phrase>` in graded lists, or just `<phrase>` in plain lists (allow-list...).
- * Severity is one of `low`, `medium`, `high`, `critical`. A phrase may use `(a|b|)` groups for
+ *   `<tag> <phrase>` in tagged lists, or just `<phrase>` in plain lists (allow-list...). Graded
+ *   lists are tagged with a severity: `low`, `medium`, `high`, `critical`. A phrase may use `(a|b|)` groups for
  * alternatives (an empty alternative makes the group optional), a leading `*` to let it begin
  * inside a word and a trailing `*` to let it end inside one (`fuck*` also matches `fucking`);
  * the stars apply to the expanded phrase, so `(class|classic*)` works.
  */
 import { readFileSync } from 'node:fs';
 import { normalise } from './normalise.ts';
-import { SEVERITIES, type Severity } from './types.ts';
+
+/** Tags of graded lists: the severities a list entry may have. */
+export const SEVERITY_TAGS = ['low', 'medium', 'high', 'critical'] as const;
 
 /** One phrase of a list, after expansion of its groups and normalisation. */
 export interface ListEntry {
@@ -19,7 +21,8 @@ export interface ListEntry {
   phrase: string;
   /** The phrase as written (after expanding groups), recorded in findings' rules. */
   source: string;
-  severity: Severity;
+  /** The first word of the line in tagged lists (a severity in graded lists), else `''`. */
+  tag: string;
   /** The phrase may begin inside a word (written with a leading `*`). */
   startInside: boolean;
   /** The phrase may end inside a word (written with a trailing `*`). */
@@ -61,10 +64,10 @@ export function normalisePhrase(phrase: string): string {
 }
 
 /**
- * Parses a list's text. `graded` lists need a severity before each phrase. Throws `ListError`
- * naming `file`, the line and the entry on the first bad line.
+ * Parses a list's text. In tagged lists (`tags` given) each line starts with one of `tags`.
+ * Throws `ListError` naming `file`, the line and the entry on the first bad line.
  */
-export function parseList(file: string, text: string, graded: boolean): ListEntry[] {
+export function parseList(file: string, text: string, tags?: readonly string[]): ListEntry[] {
   const entries: ListEntry[] = [];
   text.split('\n').forEach((raw, index) => {
     const line = raw.replace(/#.*$/, '').trim();
@@ -72,14 +75,12 @@ export function parseList(file: string, text: string, graded: boolean): ListEntr
     const fail = (problem: string): never => {
       throw new ListError(file, index + 1, line, problem);
     };
-    let severity: Severity = 'medium';
+    let tag = '';
     let pattern = line;
-    if (graded) {
+    if (tags) {
       const [word = '', ...rest] = line.split(/\s+/);
-      if (!SEVERITIES.includes(word as Severity) || word === 'none') {
-        fail(`expected a severity (low, medium, high, critical) first, got ${JSON.stringify(word)}`);
-      }
-      severity = word as Severity;
+      if (!tags.includes(word)) fail(`expected one of ${tags.join(', ')} first, got ${JSON.stringify(word)}`);
+      tag = word;
       pattern = rest.join(' ');
     }
     if (!ALLOWED.test(pattern)) fail('unexpected character (letters, digits, spaces, \' ( | ) * . , - $ @ ! + only)');
@@ -96,13 +97,13 @@ export function parseList(file: string, text: string, graded: boolean): ListEntr
       if (body.includes('*')) fail("'*' is only allowed at the start or the end of a phrase or alternative");
       const phrase = normalisePhrase(body);
       if (phrase.replace(/ /g, '').length < 2) fail(`the variant ${JSON.stringify(variant)} is shorter than two letters`);
-      entries.push({ phrase, source: variant.trim(), severity, startInside, endInside });
+      entries.push({ phrase, source: variant.replace(/\s+/g, ' ').trim(), tag, startInside, endInside });
     }
   });
   return entries;
 }
 
 /** Reads and parses a list file (see `parseList`). */
-export function loadList(path: string, graded: boolean): ListEntry[] {
-  return parseList(path, readFileSync(path, 'utf8'), graded);
+export function loadList(path: string, tags?: readonly string[]): ListEntry[] {
+  return parseList(path, readFileSync(path, 'utf8'), tags);
 }

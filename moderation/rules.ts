@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PhraseMatcher, type PhraseMatch } from './matcher.ts';
 import { toOriginalSpan } from './normalise.ts';
-import { loadList, type ListEntry } from './phrases.ts';
+import { SEVERITY_TAGS, loadList, type ListEntry } from './phrases.ts';
 import type { NormalisedText } from './stage.ts';
 import { SEVERITIES, type Finding, type Severity } from './types.ts';
 
@@ -29,12 +29,12 @@ export interface CategoryList {
   entries: ListEntry[];
 }
 
-/** Loads `<dir>/<category>.txt` for each category (graded lists). */
+/** Loads `<dir>/<category>.txt` for each category (graded lists: tagged with a severity). */
 export function loadCategoryLists(dir: string, categories: readonly string[]): CategoryList[] {
   return categories.map((category) => ({
     category,
     name: category,
-    entries: loadList(join(dir, `${category}.txt`), true),
+    entries: loadList(join(dir, `${category}.txt`), SEVERITY_TAGS),
   }));
 }
 
@@ -43,7 +43,7 @@ export function compileRules(lists: readonly CategoryList[]): PhraseMatcher<Rule
   const entries = lists.flatMap((list) =>
     list.entries.map((entry) => ({
       ...entry,
-      value: { category: list.category, severity: entry.severity, rule: `${list.name}:${entry.source}` },
+      value: { category: list.category, severity: entry.tag as Severity, rule: `${list.name}:${entry.source}` },
     })),
   );
   return new PhraseMatcher(entries);

@@ -28,7 +28,7 @@ const key = (entry: Pick<ListEntry, 'phrase' | 'startInside' | 'endInside'>): st
  * curated lists already grade.
  */
 function badWordsList(listDir: string, curated: readonly CategoryList[]): CategoryList {
-  const skip = new Set(loadList(join(listDir, 'badwords-exclude.txt'), false).map(key));
+  const skip = new Set(loadList(join(listDir, 'badwords-exclude.txt')).map(key));
   for (const list of curated) for (const entry of list.entries) skip.add(key(entry));
   const entries: ListEntry[] = [];
   for (const word of new Filter().list) {
@@ -37,7 +37,7 @@ function badWordsList(listDir: string, curated: readonly CategoryList[]): Catego
     const entry = { phrase: normalisePhrase(word.replace(/\*/g, '')), startInside, endInside };
     if (entry.phrase.replace(/ /g, '').length < 2 || skip.has(key(entry))) continue;
     skip.add(key(entry));
-    entries.push({ ...entry, source: word, severity: 'medium' });
+    entries.push({ ...entry, source: word, tag: 'medium' });
   }
   return { category: 'profanity', name: 'bad-words', entries };
 }
@@ -48,7 +48,7 @@ export function createLexicalStage(options: LexicalStageOptions = {}): Stage {
   const curated = loadCategoryLists(listDir, LEXICAL_CATEGORIES);
   const lists = options.badWords === false ? curated : [...curated, badWordsList(listDir, curated)];
   const rules = compileRules(lists);
-  const allow = compileAllowList(loadList(join(listDir, 'allow.txt'), false));
+  const allow = compileAllowList(loadList(join(listDir, 'allow.txt')));
   return {
     name: 'lexical',
     version: '1',

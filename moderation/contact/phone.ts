@@ -1,0 +1,95 @@
+/**
+ * Phone numbers in the literal view, in any disguise: spaced, dotted, dashed, bracketed, `+1`,
+ * digits spelled as words (`five five five...`) or mixed with digits; other scripts' digits are
+ * already ASCII in the literal view. Ordinary school numbers (years, dates, grades, pages, times,
+ * scores, money with commas) do not add up to a phone number.
+ */
+
+/** Digit words, by the digit they stand for. */
+const DIGIT_WORDS = new Map<string, number>([
+  ['zero', 0], ['one', 1], ['two', 2], ['three', 3], ['four', 4], ['five', 5], ['six', 6],
+  ['seven', 7], ['eight', 8], ['nine', 9], ['niner', 9],
+]);
+/** Read as zero only inside a number (`five five five oh one...`). */
+const ZERO_WORDS = new Set(['oh', 'o']);
+/** Characters that may separate the groups of a phone number. */
+const SEPARATORS = new Set(Array.from(' .-()+_', (c) => c.charCodeAt(0)));
+/** Cheap test for texts that cannot hold a phone number. */
+const MAYBE_NUMBER = /[0-9]|zero|one|two|three|four|five|six|seven|eight|nine/;
+
+const MIN_DIGITS = 7;
+const MAX_DIGITS = 15;
+const MAX_GAP = 3;
+
+/** A run of digits or one digit word, as a range of the literal text. */
+interface Group {
+  start: number;
+  end: number;
+  digits: string;
+  spelled: boolean;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isLetter = (c: number): boolean => c >= 97 && c <= 122;
+
+/** Whether a sequence of groups has the shape of a year list or a date rather than a phone number. */
+function looksLikeDatesOrYears(groups: readonly Group[]): boolean {
+  if (groups.some((g) => g.spelled)) return false;
+  const lengths = groups.map((g) => g.digits.length);
+  if (groups.every((g) => /^(19|20)\d\d$/.test(g.digits))) return true;
+  const date = lengths.join(',');
+  return date === '1,1,4' || date === '1,2,4' || date === '2,1,4' || date === '2,2,4' || date === '4,2,2' || date === '4,1,1';
+}
+
+/** Whether a finished sequence of groups is a phone number. */
+function isPhone(groups: readonly Group[]): boolean {
+  const digits = groups.reduce((n, g) => n + g.digits.length, 0);
+  if (digits < MIN_DIGITS || digits > MAX_DIGITS || looksLikeDatesOrYears(groups)) return false;
+  if (groups.length === 1) return digits >= 10;
+  const allSingles = groups.every((g) => g.digits.length === 1);
+  const short = groups.filter((g) => !g.spelled && g.digits.length < 3).length;
+  return allSingles || short <= 2;
+}
+
+/**
+ * Finds phone numbers in a literal view's text; returns ranges of that text `[start, end)`
+ * from the first to the last digit.
+ */
+export function findPhoneNumbers(text: string): Array<{ start: number; end: number }> {
+  const found: Array<{ start: number; end: number }> = [];
+  if (!MAYBE_NUMBER.test(text)) return found;
+  let groups: Group[] = [];
+  let gap = 0;
+  const close = (): void => {
+    if (groups.length > 0 && isPhone(groups)) {
+      found.push({ start: (groups[0] as Group).start, end: (groups[groups.length - 1] as Group).end });
+    }
+    groups = [];
+    gap = 0;
+  };
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    let j = i + 1;
+    if (isDigit(c)) {
+      while (j < text.length && isDigit(text.charCodeAt(j))) j++;
+      groups.push({ start: i, end: j, digits: text.slice(i, j), spelled: false });
+      gap = 0;
+    } else if (isLetter(c)) {
+      while (j < text.length && isLetter(text.charCodeAt(j))) j++;
+      const word = text.slice(i, j);
+      const digit = DIGIT_WORDS.get(word) ?? (groups.length > 0 && ZERO_WORDS.has(word) ? 0 : undefined);
+      if (digit === undefined) close();
+      else {
+        groups.push({ start: i, end: j, digits: String(digit), spelled: true });
+        gap = 0;
+      }
+    } else if (SEPARATORS.has(c) && ++gap <= MAX_GAP) {
+      // a separator inside a number
+    } else {
+      close();
+    }
+    i = j;
+  }
+  close();
+  return found;
+}

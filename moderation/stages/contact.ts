@@ -1,0 +1,88 @@
+/**
+ * Contact and off-platform stage: phone numbers, emails and handles (category `contact`, meant
+ * to be redacted), links (category `link`, with the domain in the rule so a policy can allow
+ * some), and platform names with intent phrases (category `off-platform`). Digits and addresses
+ * are read from the literal view; platforms and intents from the normalised text.
+ */
+import { join } from 'node:path';
+import { findAddresses } from '../contact/addresses.ts';
+import { findPhoneNumbers } from '../contact/phone.ts';
+import { PhraseMatcher } from '../matcher.ts';
+import { normalise, toOriginalSpan } from '../normalise.ts';
+import { loadList } from '../phrases.ts';
+import { DEFAULT_LIST_DIR } from '../rules.ts';
+import type { Stage } from '../stage.ts';
+import type { Finding, Span } from '../types.ts';
+
+/** Kinds of entries in `contact.txt`. */
+export const CONTACT_LIST_KINDS = ['platform', 'ambiguous', 'intent'] as const;
+type ContactKind = (typeof CONTACT_LIST_KINDS)[number];
+
+/** Options of the contact stage. */
+export interface ContactStageOptions {
+  /** Folder holding `contact.txt` (default: the lists shipped in `moderation/lists/`). */
+  listDir?: string;
+}
+
+/** A username written right after an intent or platform (`my snap is maya_k22`): has a digit, `_` or inner `.`. */
+const USERNAME_AFTER = /[\s:=-]*([\p{L}\p{N}_.]{3,30})/uy;
+const looksLikeUsername = (token: string): boolean => /[\d_]|[^.]\.[^.]/.test(token.replace(/\.+$/, ''));
+
+/** The span of a username written right after `end` in the original, if any. */
+function usernameAfter(original: string, end: number): Span | undefined {
+  USERNAME_AFTER.lastIndex = end;
+  const m = USERNAME_AFTER.exec(original);
+  if (!m || !looksLikeUsername(m[1] as string)) return undefined;
+  const token = (m[1] as string).replace(/\.+$/, '');
+  const start = end + m[0].length - (m[1] as string).length;
+  return { start, end: start + token.length };
+}
+
+/** Whether a span overlaps the span of any of the findings. */
+const overlapsAny = (span: Span, findings: readonly Finding[]): boolean =>
+  findings.some((f) => f.span !== undefined && f.span.start < span.end && span.start < f.span.end);
+
+/** Whether a finding's span lies inside a longer one of `others` ("my number" inside "my number is"). */
+const insideAnother = (f: Finding, others: readonly Finding[]): boolean =>
+  others.some((o) => o !== f && o.span && f.span && o.span.start <= f.span.start && f.span.end <= o.span.end && o.span.end - o.span.start > f.span.end - f.span.start);
+
+/** Creates the contact stage; reads and validates `contact.txt` now. */
+export function createContactStage(options: ContactStageOptions = {}): Stage {
+  const entries = loadList(join(options.listDir ?? DEFAULT_LIST_DIR, 'contact.txt'), CONTACT_LIST_KINDS);
+  const phrases = new PhraseMatcher(entries.map((e) => ({ ...e, value: { kind: e.tag as ContactKind, rule: `${e.tag}:${e.source}` } })));
+  return {
+    name: 'contact',
+    version: '1',
+    budgetMs: 5,
+    screen({ normalised }) {
+      const literal = normalised.literal ?? (normalise(normalised.original).literal as NonNullable<typeof normalised.literal>);
+      const original = normalised.original;
+      const details: Finding[] = [];
+      const finding = (category: string, rule: string, span: Span): Finding => ({ stage: 'contact', category, severity: 'medium', rule, span });
+      for (const phone of findPhoneNumbers(literal.text)) details.push(finding('contact', 'phone', toOriginalSpan(literal, phone.start, phone.end)));
+      const links: Finding[] = [];
+      for (const address of findAddresses(literal.text)) {
+        const span = toOriginalSpan(literal, address.start, address.end);
+        if (address.kind === 'link') links.push({ ...finding('link', `link:${address.value}`, span), severity: 'low' });
+        else details.push(finding('contact', address.kind === 'email' ? `email:${address.value}` : 'handle', span));
+      }
+      const mentions: Finding[] = [];
+      let intent = false;
+      for (const match of phrases.match(normalised.text, normalised.alternatives)) {
+        intent ||= match.value.kind === 'intent';
+        const span = toOriginalSpan(normalised, match.start, match.end);
+        mentions.push({ ...finding('off-platform', match.value.rule, span), severity: match.value.kind === 'intent' ? 'medium' : 'low' });
+      }
+      for (const mention of mentions) {
+        const username = usernameAfter(original, (mention.span as Span).end);
+        if (username && !overlapsAny(username, details) && !overlapsAny(username, mentions)) details.push(finding('contact', 'handle', username));
+      }
+      // NOTE: an ambiguous platform name ("signal", "line") only counts next to an intent, and an
+      // intent next to a platform or a contact detail makes every piece of it high.
+      const offPlatform = mentions.filter((m) => (intent || !m.rule.startsWith('ambiguous:')) && !insideAnother(m, mentions));
+      const together = intent && (details.length > 0 || offPlatform.some((m) => !m.rule.startsWith('intent:')));
+      const findings = [...details, ...offPlatform, ...links];
+      return { findings: together ? findings.map((f) => (f.category === 'link' ? f : { ...f, severity: 'high' })) : findings };
+    },
+  };
+}
