@@ -60,8 +60,21 @@ function isAllowed(match: PhraseMatch<Rule>, allowed: readonly PhraseMatch<true>
 }
 
 /**
+ * Whether a finding's span lies inside a longer span of another finding of the same category and
+ * at least the same severity (`our little secret` inside `this is our little secret`).
+ */
+export function insideAnother(finding: Finding, others: readonly Finding[]): boolean {
+  const a = finding.span;
+  const rank = SEVERITIES.indexOf(finding.severity);
+  return a !== undefined && others.some((o) => o !== finding && o.category === finding.category && o.span !== undefined &&
+    o.span.start <= a.start && a.end <= o.span.end && o.span.end - o.span.start > a.end - a.start &&
+    SEVERITIES.indexOf(o.severity) >= rank);
+}
+
+/**
  * Runs the rules over the normalised text and returns one finding per category and span (the
- * most severe rule wins), minus the matches the allow-list covers. Spans are original offsets.
+ * most severe rule wins), minus the matches the allow-list covers and those inside a longer
+ * match of the same category. Spans are original offsets.
  */
 export function findRules(
   stage: string,
@@ -81,5 +94,6 @@ export function findRules(
     if (previous && SEVERITIES.indexOf(previous.severity) >= SEVERITIES.indexOf(severity)) continue;
     byKey.set(key, { stage, category, severity, rule, span: toOriginalSpan(normalised, match.start, match.end) });
   }
-  return [...byKey.values()];
+  const findings = [...byKey.values()];
+  return findings.length > 1 ? findings.filter((f) => !insideAnother(f, findings)) : findings;
 }

@@ -10,7 +10,7 @@ import { findPhoneNumbers } from '../contact/phone.ts';
 import { PhraseMatcher } from '../matcher.ts';
 import { normalise, toOriginalSpan } from '../normalise.ts';
 import { loadList } from '../phrases.ts';
-import { DEFAULT_LIST_DIR } from '../rules.ts';
+import { DEFAULT_LIST_DIR, insideAnother } from '../rules.ts';
 import type { Stage } from '../stage.ts';
 import type { Finding, Span } from '../types.ts';
 
@@ -41,10 +41,6 @@ function usernameAfter(original: string, end: number): Span | undefined {
 /** Whether a span overlaps the span of any of the findings. */
 const overlapsAny = (span: Span, findings: readonly Finding[]): boolean =>
   findings.some((f) => f.span !== undefined && f.span.start < span.end && span.start < f.span.end);
-
-/** Whether a finding's span lies inside a longer one of `others` ("my number" inside "my number is"). */
-const insideAnother = (f: Finding, others: readonly Finding[]): boolean =>
-  others.some((o) => o !== f && o.span && f.span && o.span.start <= f.span.start && f.span.end <= o.span.end && o.span.end - o.span.start > f.span.end - f.span.start);
 
 /** Creates the contact stage; reads and validates `contact.txt` now. */
 export function createContactStage(options: ContactStageOptions = {}): Stage {

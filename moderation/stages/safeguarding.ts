@@ -1,0 +1,55 @@
+/**
+ * Safeguarding stage: phrases of grooming and secrecy, meeting alone, gifts and money, intimate
+ * questions, and crisis signals, from `moderation/lists/safeguarding/<category>.txt`.
+ *
+ * Direction matters: a phrase from an adult to a student weighs one severity step more than as
+ * listed. Crisis signals are not misconduct: from a student they are always `critical` (for a
+ * counselor referral); from anyone else they keep the listed severity.
+ */
+import { join } from 'node:path';
+import { PhraseMatcher } from '../matcher.ts';
+import { DEFAULT_LIST_DIR, compileRules, findRules, loadCategoryLists, type Rule } from '../rules.ts';
+import type { Stage } from '../stage.ts';
+import { SEVERITIES, type Finding, type Role, type ScreeningRequest, type Severity } from '../types.ts';
+
+/** Categories of the safeguarding stage, each read from `<listDir>/safeguarding/<category>.txt`. */
+export const SAFEGUARDING_CATEGORIES = ['grooming', 'meeting', 'gifts', 'intimate', 'crisis'] as const;
+
+/** Roles of adults in a program. */
+export const ADULT_ROLES: readonly Role[] = ['mentor', 'coordinator', 'admin'];
+
+/** Whether the request goes from an adult to a student. */
+export function adultToStudent(request: Pick<ScreeningRequest, 'senderRole' | 'recipientRoles'>): boolean {
+  return ADULT_ROLES.includes(request.senderRole) && request.recipientRoles.includes('student');
+}
+
+/** One severity step up, capped at critical. */
+export function raise(severity: Severity): Severity {
+  return SEVERITIES[Math.min(SEVERITIES.indexOf(severity) + 1, SEVERITIES.length - 1)] as Severity;
+}
+
+/** Options of the safeguarding stage. */
+export interface SafeguardingStageOptions {
+  /** Folder holding `safeguarding/` (default: the lists shipped in `moderation/lists/`). */
+  listDir?: string;
+}
+
+/** The severity of a safeguarding finding given who wrote to whom. */
+function directed(finding: Finding, request: ScreeningRequest): Finding {
+  if (finding.category === 'crisis') return request.senderRole === 'student' ? { ...finding, severity: 'critical' } : finding;
+  return adultToStudent(request) ? { ...finding, severity: raise(finding.severity) } : finding;
+}
+
+/** Creates the safeguarding stage; reads and validates its lists now. */
+export function createSafeguardingStage(options: SafeguardingStageOptions = {}): Stage {
+  const dir = join(options.listDir ?? DEFAULT_LIST_DIR, 'safeguarding');
+  const rules: PhraseMatcher<Rule> = compileRules(loadCategoryLists(dir, SAFEGUARDING_CATEGORIES));
+  return {
+    name: 'safeguarding',
+    version: '1',
+    budgetMs: 5,
+    screen: ({ request, normalised }) => ({
+      findings: findRules('safeguarding', rules, undefined, normalised).map((f) => directed(f, request)),
+    }),
+  };
+}
