@@ -1,0 +1,83 @@
+/**
+ * The Trellis application: infrastructure plugins first (config, errors, database, bus, auth,
+ * messaging), then feature routes. Tests build this; `server.ts` only adds listening and signals.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { passThroughScreener } from '../moderation/pass-through.ts';
+import type { Screener } from '../moderation/types.ts';
+import type { Config } from './config.ts';
+import authPlugin from './plugins/auth.ts';
+import busPlugin from './plugins/bus.ts';
+import configPlugin from './plugins/config.ts';
+import databasePlugin from './plugins/database.ts';
+import errorHandler from './plugins/error-handler.ts';
+import messagingPlugin from './plugins/messaging.ts';
+import type { VideoGateway } from './realtime/connection.ts';
+import authRoutes from './routes/auth.ts';
+import conversationRoutes from './routes/conversations.ts';
+import healthRoutes from './routes/health.ts';
+import matchingRoutes from './routes/matching.ts';
+import programRoutes from './routes/program.ts';
+import { ErrorResponse } from './routes/schemas.ts';
+import socketRoute from './routes/socket.ts';
+
+/** What `buildApp` takes besides the configuration. */
+export interface AppOptions {
+  config: Config;
+  /** Fastify logger options (`false` in tests). */
+  logger?: FastifyServerOptions['logger'];
+  /** Replaces the screener built from configuration (tests of the seam). */
+  screener?: Screener;
+  /** The video signalling core, when video is enabled. */
+  video?: VideoGateway;
+}
+
+/** Log lines never carry tokens: the socket URL's `token` query is masked. */
+function maskToken(url: string): string {
+  return url.replace(/([?&]token=)[^&]*/, '$1[masked]');
+}
+
+/** Builds a ready (not listening) Trellis application. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const fastify = Fastify({
+    logger: options.logger ?? false,
+    requestIdHeader: 'x-request-id',
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  if (options.logger) {
+    fastify.log = fastify.log.child({}, { serializers: { req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: maskToken(req.url) }) } });
+  }
+
+  await fastify.register(configPlugin, { config: options.config });
+  fastify.addSchema(ErrorResponse);
+  await fastify.register(swagger, {
+    openapi: {
+      info: { title: 'Trellis', version: '0.1.0', description: 'Monitored communication server for career-mentoring programs' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await fastify.register(swaggerUi, { routePrefix: '/docs' });
+  await fastify.register(errorHandler);
+  await fastify.register(websocket, {
+    // Frames up to this size are read and refused with FRAME_TOO_LARGE; larger ones close the socket.
+    options: { maxPayload: Math.max(options.config.MAX_FRAME_BYTES * 4, 1024 * 1024) },
+  });
+  await fastify.register(databasePlugin);
+  await fastify.register(busPlugin);
+  await fastify.register(authPlugin);
+  await fastify.register(messagingPlugin, { screener: options.screener ?? passThroughScreener() });
+
+  await fastify.register(healthRoutes);
+  await fastify.register(authRoutes);
+  await fastify.register(matchingRoutes);
+  await fastify.register(programRoutes);
+  await fastify.register(conversationRoutes);
+  await fastify.register(socketRoute, { video: options.video });
+  await fastify.ready();
+  return fastify;
+}

@@ -1,0 +1,96 @@
+import { Redis } from 'ioredis';
+import type { AlertEvent, Bus, BusListener, ConversationEvent, UserEvent } from './bus.ts';
+
+const CHANNELS = {
+  conversation: 'trellis:conversation',
+  user: 'trellis:user',
+  alert: 'trellis:alert',
+} as const;
+
+type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
+
+/**
+ * The bus over Redis pub/sub, with separate publishing and subscribing connections. Every node
+ * subscribes to the three channels and keeps what concerns its own sockets. When the subscription
+ * reconnects, the listener is told to resync, since pub/sub does not replay what it missed.
+ */
+export class RedisBus implements Bus {
+  readonly kind = 'redis' as const;
+  readonly #publisher: Redis;
+  readonly #subscriber: Redis;
+  #listener: BusListener | null = null;
+  #subscribedOnce = false;
+
+  private constructor(publisher: Redis, subscriber: Redis) {
+    this.#publisher = publisher;
+    this.#subscriber = subscriber;
+  }
+
+  /** Connects both connections and subscribes; rejects when Redis cannot be reached. */
+  static async connect(url: string, onError: (error: Error) => void): Promise<RedisBus> {
+    const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true };
+    const bus = new RedisBus(new Redis(url, options), new Redis(url, options));
+    bus.#publisher.on('error', onError);
+    bus.#subscriber.on('error', onError);
+    bus.#subscriber.on('message', (channel: string, payload: string) => bus.#dispatch(channel as Channel, payload));
+    bus.#subscriber.on('ready', () => {
+      if (bus.#subscribedOnce) bus.#listener?.resync();
+      bus.#subscribedOnce = true;
+    });
+    try {
+      await Promise.all([bus.#publisher.connect(), bus.#subscriber.connect()]);
+      await bus.#subscriber.subscribe(...Object.values(CHANNELS));
+    } catch (error) {
+      bus.#publisher.disconnect();
+      bus.#subscriber.disconnect();
+      throw error;
+    }
+    return bus;
+  }
+
+  deliverToConversation(event: ConversationEvent): Promise<void> {
+    return this.#publish(CHANNELS.conversation, event);
+  }
+
+  notifyUser(event: UserEvent): Promise<void> {
+    return this.#publish(CHANNELS.user, event);
+  }
+
+  publishAlert(event: AlertEvent): Promise<void> {
+    return this.#publish(CHANNELS.alert, event);
+  }
+
+  listen(listener: BusListener): void {
+    this.#listener = listener;
+  }
+
+  async ping(): Promise<void> {
+    await this.#publisher.ping();
+  }
+
+  async close(): Promise<void> {
+    this.#listener = null;
+    await Promise.allSettled([this.#publisher.quit(), this.#subscriber.quit()]);
+  }
+
+  async #publish(channel: Channel, event: object): Promise<void> {
+    await this.#publisher.publish(channel, JSON.stringify(event));
+  }
+
+  #dispatch(channel: Channel, payload: string): void {
+    const listener = this.#listener;
+    if (!listener) return;
+    const event: unknown = JSON.parse(payload);
+    switch (channel) {
+      case CHANNELS.conversation:
+        listener.conversation(event as ConversationEvent);
+        break;
+      case CHANNELS.user:
+        listener.user(event as UserEvent);
+        break;
+      case CHANNELS.alert:
+        listener.alert(event as AlertEvent);
+        break;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Trellis configuration: one schema with defaults, read from the environment once at start-up.
+ * No other module reads `process.env`. A wrong value stops start-up with a message naming the variable.
+ */
+import { resolve } from 'node:path';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/** The configuration schema; every property is an environment variable of the same name. */
+export const ConfigSchema = Type.Object({
+  HOST: Type.String({ default: '127.0.0.1', description: 'Address to listen on' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'HTTP and WebSocket port' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' },
+  ),
+  NODE_ID: Type.String({ default: '', description: 'Name of this node in logs and metrics (default: host:port)' }),
+  DATA_DIR: Type.String({ default: 'data', description: 'Folder for the embedded database and stored files' }),
+  DATABASE_URL: Type.String({
+    default: '',
+    description: 'PostgreSQL server URL; empty means the embedded PGlite database in DATA_DIR/pglite',
+  }),
+  REDIS_URL: Type.String({ default: '', description: 'Redis URL for the bus; empty means the in-process bus' }),
+  TOKEN_TTL_MINUTES: Type.Integer({ minimum: 1, default: 720, description: 'Lifetime of a login token' }),
+  MAX_MESSAGE_CHARS: Type.Integer({ minimum: 1, maximum: 100000, default: 4000 }),
+  MAX_FRAME_BYTES: Type.Integer({ minimum: 1024, default: 65536, description: 'Largest WebSocket frame accepted' }),
+  MESSAGE_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 60, description: 'Messages one user may send per minute' }),
+  MESSAGE_BURST: Type.Integer({ minimum: 1, default: 20, description: 'Messages one user may send at once' }),
+  MAX_BAD_FRAMES: Type.Integer({ minimum: 1, default: 20, description: 'Malformed frames per minute before the socket is closed' }),
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 5000 }),
+  DEMO_SEED: Type.Boolean({ default: false, description: 'Create the demo program when the database is empty' }),
+});
+
+/** The validated configuration. */
+export type Config = Static<typeof ConfigSchema>;
+
+/** Thrown when a variable has a wrong value; its message names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function coerce(schema: TSchema, raw: string): unknown {
+  if (schema.type === 'integer' || schema.type === 'number') return raw.trim() === '' ? raw : Number(raw);
+  if (schema.type === 'boolean') return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
+  return raw;
+}
+
+/**
+ * Builds the configuration from an environment (default `process.env`). Unknown variables are
+ * ignored; known ones are coerced, validated and defaulted.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const input: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(ConfigSchema.properties)) {
+    const raw = env[key];
+    if (raw !== undefined) input[key] = coerce(schema, raw);
+  }
+  const withDefaults = Value.Default(ConfigSchema, input);
+  const firstError = Value.Errors(ConfigSchema, withDefaults).First();
+  if (firstError) {
+    const variable = firstError.path.replace(/^\//, '') || 'configuration';
+    throw new ConfigError(`invalid ${variable}=${JSON.stringify(env[variable] ?? '')}: ${firstError.message}`);
+  }
+  const config = withDefaults as Config;
+  return { ...config, DATA_DIR: resolve(config.DATA_DIR) };
+}

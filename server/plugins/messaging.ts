@@ -1,0 +1,51 @@
+import fp from 'fastify-plugin';
+import type { Screener } from '../../moderation/types.ts';
+import { MessageService } from '../messaging/message-service.ts';
+import { Hub } from '../realtime/hub.ts';
+import { RateLimiter } from '../realtime/rate-limiter.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Screens every message between "accepted" and "delivered". */
+    screener: Screener;
+    /** Sends and reads messages. */
+    messages: MessageService;
+    /** This node's live sockets and bus listener. */
+    hub: Hub;
+    /** Per-user message rate limit of this node. */
+    messageRateLimiter: RateLimiter;
+  }
+}
+
+/** Options of the messaging plugin. */
+export interface MessagingPluginOptions {
+  /** The screener every message passes through. */
+  screener: Screener;
+}
+
+/** Wires the screening seam, the message service and the hub; drains sockets on shutdown. */
+export default fp<MessagingPluginOptions>(
+  async (fastify, options) => {
+    const { config } = fastify;
+    fastify.decorate('screener', options.screener);
+    fastify.decorate(
+      'messages',
+      new MessageService({
+        prisma: fastify.db.prisma,
+        bus: fastify.bus,
+        screener: options.screener,
+        maxMessageChars: config.MAX_MESSAGE_CHARS,
+      }),
+    );
+    fastify.decorate('hub', new Hub(fastify.bus));
+    fastify.decorate('messageRateLimiter', new RateLimiter({ perMinute: config.MESSAGE_RATE_PER_MINUTE, burst: config.MESSAGE_BURST }));
+    // NOTE: preClose runs before the HTTP server stops, so clients still get the shutdown close code
+    // after their in-flight sends were acknowledged.
+    fastify.addHook('preClose', async () => {
+      const drained = Promise.all([...fastify.hub.connections()].map((connection) => connection.drain()));
+      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS).unref())]);
+    });
+    fastify.addHook('onClose', () => options.screener.close());
+  },
+  { name: 'messaging', dependencies: ['database', 'bus'] },
+);

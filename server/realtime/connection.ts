@@ -1,0 +1,273 @@
+/**
+ * One authenticated WebSocket, transport-free: the route adapts a real socket to `ClientSocket` and
+ * feeds frames in. Handles validation, rate limits, sends, resumption in sequence order, typing,
+ * read markers and video signalling.
+ */
+import { CloseCode, TrellisError } from '../errors.ts';
+import type { MessageService } from '../messaging/message-service.ts';
+import { viewFor, type BusMessage } from '../messaging/message-view.ts';
+import type { AuthUser } from '../repositories/users.ts';
+import type { Hub, HubConnection } from './hub.ts';
+import { parseClientFrame, type ClientFrame, type ServerFrame } from './protocol.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+
+/** The transport a connection writes to. */
+export interface ClientSocket {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+  /** Bytes queued but not yet sent. */
+  readonly bufferedAmount: number;
+}
+
+/** The video signalling core as the connection sees it. */
+export interface VideoGateway {
+  attach(peer: { userId: string; role: AuthUser['role']; send(message: object): void }): {
+    handle(message: object): Promise<void>;
+    close(): void;
+  };
+}
+
+/** The logging a connection does (pino's signature). */
+export interface ConnectionLogger {
+  warn(context: object, message: string): void;
+  error(context: object, message: string): void;
+}
+
+/** What a connection needs from its node. */
+export interface ConnectionDeps {
+  hub: Hub;
+  messages: MessageService;
+  rateLimiter: RateLimiter;
+  log: ConnectionLogger;
+  nodeId: string;
+  maxFrameBytes: number;
+  maxBadFramesPerMinute: number;
+  /** Conversations a user belongs to, with their last sequence numbers. */
+  listConversations(userId: string): Promise<{ conversationId: string; lastSeq: number }[]>;
+  video?: VideoGateway;
+}
+
+/** A slow reader with this much unsent data is disconnected rather than buffered without bound. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** Messages fetched per query when catching up. */
+const CATCH_UP_PAGE = 500;
+
+/** One client socket of an authenticated user. */
+export class Connection implements HubConnection {
+  readonly userId: string;
+  readonly role: AuthUser['role'];
+  readonly programId: string | null;
+  readonly #user: AuthUser;
+  readonly #socket: ClientSocket;
+  readonly #deps: ConnectionDeps;
+  /** Highest sequence delivered (or known invisible) per followed conversation. */
+  readonly #cursor = new Map<string, number>();
+  /** Per-conversation delivery chains, so frames of one conversation go out in order. */
+  readonly #deliveries = new Map<string, Promise<void>>();
+  /** Sends are processed one at a time so a client's messages keep their order. */
+  #sends: Promise<void> = Promise.resolve();
+  /** Frames wait for `start()` so that they see the user's conversations. */
+  #started: Promise<void> = Promise.resolve();
+  #badFrames: number[] = [];
+  #video: ReturnType<VideoGateway['attach']> | null = null;
+  #closed = false;
+
+  constructor(socket: ClientSocket, user: AuthUser, deps: ConnectionDeps) {
+    this.#socket = socket;
+    this.#user = user;
+    this.#deps = deps;
+    this.userId = user.id;
+    this.role = user.role;
+    this.programId = user.programId;
+  }
+
+  get conversationIds(): ReadonlySet<string> {
+    return new Set(this.#cursor.keys());
+  }
+
+  /** Loads the user's conversations, registers with the hub and greets the client. */
+  start(): Promise<void> {
+    this.#started = this.#start();
+    return this.#started;
+  }
+
+  async #start(): Promise<void> {
+    const conversations = await this.#deps.listConversations(this.userId);
+    if (this.#closed) return;
+    for (const { conversationId, lastSeq } of conversations) this.#cursor.set(conversationId, lastSeq);
+    this.#deps.hub.register(this);
+    this.send({ type: 'hello', userId: this.userId, node: this.#deps.nodeId, conversations });
+  }
+
+  /** Handles one incoming frame. Never throws: problems become error frames. */
+  onFrame(data: Buffer | string, isBinary: boolean): void {
+    void this.#started.then(() => this.#onFrame(data, isBinary));
+  }
+
+  #onFrame(data: Buffer | string, isBinary: boolean): void {
+    if (this.#closed) return;
+    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    if (size > this.#deps.maxFrameBytes) return this.#refuse('FRAME_TOO_LARGE', `Frames are at most ${this.#deps.maxFrameBytes} bytes`);
+    if (isBinary) return this.#refuse('BAD_REQUEST', 'Frames are JSON text');
+    const parsed = parseClientFrame(data.toString());
+    if (!parsed.ok) return this.#refuse(parsed.code, parsed.reason, { requestId: parsed.requestId });
+    if (parsed.frame.type.startsWith('video.')) return this.#handleVideo(parsed.frame);
+    this.#handle(parsed.frame as ClientFrame);
+  }
+
+  /** Leaves the hub and any video room. Safe to call twice. */
+  onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#deps.hub.unregister(this);
+    this.#video?.close();
+  }
+
+  send(frame: ServerFrame | { type: string; [field: string]: unknown }): void {
+    if (this.#closed) return;
+    if (this.#socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(CloseCode.SLOW_CONSUMER, 'too much unread data');
+      return;
+    }
+    this.#socket.send(JSON.stringify(frame));
+  }
+
+  /** Lets sends in flight finish, then closes with the shutdown code so the client reconnects elsewhere. */
+  async drain(): Promise<void> {
+    await this.#sends;
+    this.close(CloseCode.SHUTDOWN, 'server shutting down');
+  }
+
+  close(code: number, reason: string): void {
+    this.#socket.close(code, reason);
+    this.onClose();
+  }
+
+  follow(conversationId: string): void {
+    if (this.#cursor.has(conversationId)) return;
+    this.#cursor.set(conversationId, 0);
+    this.#deps.hub.followed(this, conversationId);
+    this.send({ type: 'conversation.added', conversationId });
+    this.#enqueue(conversationId, () => this.#catchUp(conversationId));
+  }
+
+  deliverMessage(message: BusMessage, released: boolean): void {
+    this.#enqueue(message.conversationId, async () => {
+      const cursor = this.#cursor.get(message.conversationId) ?? 0;
+      if (released && message.seq <= cursor) return this.#sendVisible(message);
+      if (message.seq <= cursor) return;
+      if (message.seq > cursor + 1) return this.#catchUp(message.conversationId, message.seq);
+      this.#sendVisible(message);
+      this.#cursor.set(message.conversationId, message.seq);
+    });
+  }
+
+  catchUpAll(): void {
+    for (const conversationId of this.#cursor.keys()) this.#enqueue(conversationId, () => this.#catchUp(conversationId));
+  }
+
+  #sendVisible(message: BusMessage): void {
+    const view = viewFor(this.userId, message);
+    if (view) this.send({ type: 'message', message: view });
+  }
+
+  /** Sends every visible message after the cursor, and moves the cursor to at least `upTo`. */
+  async #catchUp(conversationId: string, upTo = 0): Promise<void> {
+    for (;;) {
+      const after = this.#cursor.get(conversationId) ?? 0;
+      const page = await this.#deps.messages.history(this.#user, conversationId, { afterSeq: after, limit: CATCH_UP_PAGE });
+      for (const message of page.messages) this.send({ type: 'message', message });
+      const reached = Math.max(after, upTo, page.messages.at(-1)?.seq ?? 0, page.messages.length < CATCH_UP_PAGE ? page.lastSeq : 0);
+      this.#cursor.set(conversationId, reached);
+      if (page.messages.length < CATCH_UP_PAGE) return;
+    }
+  }
+
+  #enqueue(conversationId: string, work: () => Promise<void> | void): void {
+    const previous = this.#deliveries.get(conversationId) ?? Promise.resolve();
+    const next = previous
+      .then(work)
+      .catch((error: unknown) => this.#deps.log.warn({ err: error, conversationId }, 'delivery to a socket failed'));
+    this.#deliveries.set(conversationId, next);
+    void next.then(() => {
+      if (this.#deliveries.get(conversationId) === next) this.#deliveries.delete(conversationId);
+    });
+  }
+
+  #handle(frame: ClientFrame): void {
+    switch (frame.type) {
+      case 'send':
+        this.#sends = this.#sends.then(() => this.#send(frame));
+        return;
+      case 'resume':
+        return this.#resume(frame.conversations);
+      case 'typing':
+        if (!this.#cursor.has(frame.conversationId)) return this.#refuse('NOT_A_MEMBER', undefined, { conversationId: frame.conversationId });
+        void this.#deps.hub.publishTyping(frame.conversationId, this.userId);
+        return;
+      case 'read':
+        void this.#deps.messages
+          .markRead(this.#user, frame.conversationId, frame.seq)
+          .catch((error: unknown) => this.#fail(error, { conversationId: frame.conversationId }));
+        return;
+      case 'ping':
+        this.send({ type: 'pong', requestId: frame.requestId });
+        return;
+      default: {
+        const unreachable: never = frame;
+        throw new Error(`unhandled frame ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  async #send(frame: Extract<ClientFrame, { type: 'send' }>): Promise<void> {
+    if (!this.#deps.rateLimiter.take(this.userId)) {
+      return this.#refuse('RATE_LIMITED', undefined, { clientId: frame.clientId, conversationId: frame.conversationId });
+    }
+    try {
+      this.send(await this.#deps.messages.send(this.#user, frame));
+    } catch (error) {
+      this.#fail(error, { clientId: frame.clientId, conversationId: frame.conversationId });
+    }
+  }
+
+  #resume(conversations: { conversationId: string; afterSeq: number }[]): void {
+    for (const { conversationId, afterSeq } of conversations) {
+      if (!this.#cursor.has(conversationId)) {
+        this.#refuse('NOT_A_MEMBER', undefined, { conversationId });
+        continue;
+      }
+      this.#enqueue(conversationId, async () => {
+        this.#cursor.set(conversationId, afterSeq);
+        await this.#catchUp(conversationId);
+        this.send({ type: 'resumed', conversationId, lastSeq: this.#cursor.get(conversationId) ?? afterSeq });
+      });
+    }
+  }
+
+  #handleVideo(frame: { type: string }): void {
+    const video = this.#deps.video;
+    if (!video) return this.#refuse('UNKNOWN_TYPE', 'Video is not enabled on this server');
+    this.#video ??= video.attach({ userId: this.userId, role: this.role, send: (message) => this.send(message as ServerFrame) });
+    this.#video.handle(frame).catch((error: unknown) => this.#fail(error, {}));
+  }
+
+  /** Answers an error frame for a failed request; unexpected errors are logged and answered as INTERNAL. */
+  #fail(error: unknown, context: { clientId?: string; conversationId?: string }): void {
+    if (error instanceof TrellisError) {
+      this.send({ type: 'error', code: error.code, message: error.message, ...context });
+      return;
+    }
+    this.#deps.log.error({ err: error, userId: this.userId }, 'socket request failed');
+    this.send({ type: 'error', code: 'UNAVAILABLE', message: 'Could not complete the request; try again', ...context });
+  }
+
+  /** Answers an error frame for a refused frame, counting it; persistent abuse closes the socket. */
+  #refuse(code: TrellisError['code'], message?: string, context: { requestId?: string; clientId?: string; conversationId?: string } = {}): void {
+    const now = Date.now();
+    this.#badFrames = this.#badFrames.filter((at) => now - at < 60_000);
+    this.#badFrames.push(now);
+    this.send({ type: 'error', code, message: message ?? new TrellisError(code).message, ...context });
+    if (this.#badFrames.length > this.#deps.maxBadFramesPerMinute) this.close(CloseCode.ABUSE, 'too many refused frames');
+  }
+}
