@@ -47,6 +47,8 @@ export interface StageOutput {
   findings: Finding[];
   /** Model scores per label, for stages backed by a model. */
   scores?: Record<string, number>;
+  /** Conversation-level risk in [0, 1] after this message, from the stage that scores it. */
+  conversationRisk?: number;
 }
 
 /**

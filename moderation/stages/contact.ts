@@ -49,7 +49,7 @@ export function createContactStage(options: ContactStageOptions = {}): Stage {
   return {
     name: 'contact',
     version: '1',
-    budgetMs: 5,
+    budgetMs: 25,
     screen({ normalised }) {
       const literal = normalised.literal ?? (normalise(normalised.original).literal as NonNullable<typeof normalised.literal>);
       const original = normalised.original;

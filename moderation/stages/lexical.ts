@@ -52,7 +52,7 @@ export function createLexicalStage(options: LexicalStageOptions = {}): Stage {
   return {
     name: 'lexical',
     version: '1',
-    budgetMs: 5,
+    budgetMs: 25,
     screen: ({ normalised }) => ({ findings: findRules('lexical', rules, allow, normalised) }),
   };
 }

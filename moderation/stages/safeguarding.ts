@@ -10,23 +10,11 @@ import { join } from 'node:path';
 import { PhraseMatcher } from '../matcher.ts';
 import { DEFAULT_LIST_DIR, compileRules, findRules, loadCategoryLists, type Rule } from '../rules.ts';
 import type { Stage } from '../stage.ts';
-import { SEVERITIES, type Finding, type Role, type ScreeningRequest, type Severity } from '../types.ts';
+import { adultToStudent, raise } from '../direction.ts';
+import type { Finding, ScreeningRequest } from '../types.ts';
 
 /** Categories of the safeguarding stage, each read from `<listDir>/safeguarding/<category>.txt`. */
 export const SAFEGUARDING_CATEGORIES = ['grooming', 'meeting', 'gifts', 'intimate', 'crisis'] as const;
-
-/** Roles of adults in a program. */
-export const ADULT_ROLES: readonly Role[] = ['mentor', 'coordinator', 'admin'];
-
-/** Whether the request goes from an adult to a student. */
-export function adultToStudent(request: Pick<ScreeningRequest, 'senderRole' | 'recipientRoles'>): boolean {
-  return ADULT_ROLES.includes(request.senderRole) && request.recipientRoles.includes('student');
-}
-
-/** One severity step up, capped at critical. */
-export function raise(severity: Severity): Severity {
-  return SEVERITIES[Math.min(SEVERITIES.indexOf(severity) + 1, SEVERITIES.length - 1)] as Severity;
-}
 
 /** Options of the safeguarding stage. */
 export interface SafeguardingStageOptions {
@@ -47,7 +35,7 @@ export function createSafeguardingStage(options: SafeguardingStageOptions = {}):
   return {
     name: 'safeguarding',
     version: '1',
-    budgetMs: 5,
+    budgetMs: 25,
     screen: ({ request, normalised }) => ({
       findings: findRules('safeguarding', rules, undefined, normalised).map((f) => directed(f, request)),
     }),

@@ -1,0 +1,204 @@
+/**
+ * The moderation runner: normalises a text once, runs the stages in order (timing each and
+ * enforcing its budget), merges their findings, applies the program's policy and answers with a
+ * `ScreeningResult`. It fails closed: a stage that throws, returns garbage or exceeds its budget
+ * makes the message `hold` with `failure` set and an alert; `screen` never throws.
+ *
+ * Synchronous stages run synchronously: the only promise on the hot path is the one `screen`
+ * returns. A stage returning a promise is raced against its budget.
+ */
+import { decide } from './decide.ts';
+import { maxSeverity } from './direction.ts';
+import { normalise } from './normalise.ts';
+import type { ProgramPolicy } from './policy.ts';
+import type { Stage, StageContext, StageOutput } from './stage.ts';
+import { createContactStage } from './stages/contact.ts';
+import { createLexicalStage } from './stages/lexical.ts';
+import { createRiskStage, type RiskOptions } from './stages/risk.ts';
+import { createSafeguardingStage } from './stages/safeguarding.ts';
+import { ACTIONS, type Finding, type ScreeningRequest, type ScreeningResult, type StageTiming } from './types.ts';
+
+/** Options of the rule screener. */
+export interface RuleScreenerOptions {
+  /** The policy of a program (called once per message; cache it on your side). */
+  policyFor(programId: string): ProgramPolicy;
+  /** Stages run after the rule stages and before the conversation risk, e.g. a classifier. */
+  extraStages?: Stage[];
+  /** Replaces the rule stages (lexical, contact, safeguarding); `[]` leaves only the extra stages. */
+  stages?: Stage[];
+  /** Folder of the phrase lists for the rule stages (default: `moderation/lists/`). */
+  listDir?: string;
+  /** Tuning of the conversation risk stage, or `false` to leave it out. */
+  risk?: RiskOptions | false;
+  /** Clock in milliseconds used for timings and budgets (default `performance.now`). */
+  now?: () => number;
+}
+
+/** A screener built from stages; `screenNow` avoids the promise when every stage is synchronous. */
+export interface RuleScreener {
+  readonly stages: readonly Stage[];
+  screen(request: ScreeningRequest): Promise<ScreeningResult>;
+  /** Like `screen`, but returns the result directly when no stage is asynchronous. Never throws. */
+  screenNow(request: ScreeningRequest): ScreeningResult | Promise<ScreeningResult>;
+  /** Closes every stage (extra stages included). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+type Outcome = { output: StageOutput } | { error: string; outcome: 'error' | 'timeout' };
+
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
+const isPromise = (value: unknown): value is Promise<StageOutput> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
+
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Races an asynchronous stage against its budget. */
+function withinBudget(pending: Promise<StageOutput>, budgetMs: number): Promise<Outcome> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => resolve({ error: `exceeded its budget of ${budgetMs} ms`, outcome: 'timeout' }), budgetMs);
+  });
+  const settled = pending.then(
+    (output): Outcome => ({ output }),
+    (error: unknown): Outcome => ({ error: reasonOf(error), outcome: 'error' }),
+  );
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** One message's screening in progress. */
+class Screening {
+  readonly findings: Finding[] = [];
+  readonly timings: StageTiming[] = [];
+  readonly stageVersions: Record<string, string> = {};
+  scores: Record<string, number> | undefined;
+  conversationRisk = 0;
+  failure: { stage: string; reason: string } | undefined;
+
+  /** Records a stage's outcome; a late, failed or malformed stage sets the failure. */
+  record(stage: Stage, outcome: Outcome, ms: number): void {
+    this.stageVersions[stage.name] = stage.version;
+    let failed: { outcome: 'error' | 'timeout'; error: string } | undefined;
+    if ('error' in outcome) failed = outcome;
+    else if (!Array.isArray(outcome.output?.findings)) failed = { outcome: 'error', error: 'returned no findings array' };
+    else if (ms > stage.budgetMs) failed = { outcome: 'timeout', error: `took ${ms.toFixed(1)} ms, over its budget of ${stage.budgetMs} ms` };
+    if (!failed || failed.outcome === 'timeout') this.#merge(outcome);
+    this.timings.push(failed ? { stage: stage.name, version: stage.version, ms, outcome: failed.outcome, error: failed.error } : { stage: stage.name, version: stage.version, ms, outcome: 'ok' });
+    if (failed) this.failure ??= { stage: stage.name, reason: failed.error };
+  }
+
+  #merge(outcome: Outcome): void {
+    if (!('output' in outcome) || !Array.isArray(outcome.output?.findings)) return;
+    const { findings, scores, conversationRisk } = outcome.output;
+    for (const f of findings) this.findings.push(f);
+    if (scores) this.scores = { ...this.scores, ...scores };
+    if (typeof conversationRisk === 'number') this.conversationRisk = conversationRisk;
+  }
+}
+
+/** Texts that exercise every rule stage once, so that the first real message is not the one paying for lazy compilation. */
+const WARM_UP_TEXTS = ['Hey! Add me on snap maya_k22 or call 555 013 4567, jane at gmail dot com, see example.com', "don't tell your parents, f.u.c.k"];
+
+/** Runs synchronous stages over the warm-up texts, ignoring their output. */
+function warmUp(stages: readonly Stage[]): void {
+  for (const text of WARM_UP_TEXTS) {
+    const request: ScreeningRequest = {
+      kind: 'message', text, programId: '', conversationId: '', senderId: '', senderRole: 'mentor',
+      recipientRoles: ['student'], priorSignals: [], at: new Date(0),
+    };
+    const context: StageContext = { request, normalised: normalise(text), findings: [] };
+    for (const stage of stages) stage.screen(context);
+  }
+}
+
+/** The result of a screening that could not start (bad policy, normalisation failure). */
+function failedResult(stage: string, error: unknown, screening = new Screening()): ScreeningResult {
+  const reason = reasonOf(error);
+  return {
+    action: 'hold', severity: 'high', categories: [], spans: [], findings: screening.findings,
+    stageVersions: screening.stageVersions, timings: screening.timings, conversationRisk: screening.conversationRisk,
+    alert: { severity: 'high', reason: `screening failed at ${stage}: ${reason}` }, failure: { stage, reason },
+  };
+}
+
+/** Builds the screening result from the policy's decision. */
+function finish(policy: ProgramPolicy, request: ScreeningRequest, screening: Screening): ScreeningResult {
+  const decision = decide(policy, request, screening.findings);
+  const result: ScreeningResult = {
+    action: decision.action, severity: decision.severity, categories: decision.categories, spans: decision.spans,
+    findings: decision.findings, stageVersions: screening.stageVersions, timings: screening.timings,
+    conversationRisk: screening.conversationRisk, alert: decision.alert,
+  };
+  if (screening.scores) result.scores = screening.scores;
+  const failure = screening.failure;
+  if (failure) {
+    // NOTE: fail closed: whatever the findings say, a failed screening holds the message.
+    result.failure = failure;
+    if (ACTIONS.indexOf(result.action) < ACTIONS.indexOf('hold')) result.action = 'hold';
+    result.severity = maxSeverity(result.severity, 'high');
+    if (!result.alert || result.alert.severity !== 'critical') {
+      result.alert = { severity: 'high', reason: `screening failed at ${failure.stage}: ${failure.reason}` };
+    }
+  }
+  return result;
+}
+
+/**
+ * Creates the rule-based screener: lexical, contact and safeguarding stages, then `extraStages`,
+ * then the conversation risk stage. Reads and validates the phrase lists now (throws on a bad list).
+ */
+export function createRuleScreener(options: RuleScreenerOptions): RuleScreener {
+  const { policyFor, now = () => performance.now() } = options;
+  const listOptions = options.listDir ? { listDir: options.listDir } : {};
+  const ruleStages = options.stages ?? [createLexicalStage(listOptions), createContactStage(listOptions), createSafeguardingStage(listOptions)];
+  const riskStages = options.risk === false ? [] : [createRiskStage(options.risk)];
+  if (!options.stages) warmUp([...ruleStages, ...riskStages]);
+  const stages = [...ruleStages, ...(options.extraStages ?? []), ...riskStages];
+  let closing: Promise<void> | undefined;
+
+  /** Runs the stages from `index` on; synchronous until a stage returns a promise. */
+  function runFrom(index: number, context: StageContext, policy: ProgramPolicy, screening: Screening): ScreeningResult | Promise<ScreeningResult> {
+    for (let i = index; i < stages.length; i++) {
+      const stage = stages[i] as Stage;
+      context.findings = screening.findings.length === 0 ? NO_FINDINGS : screening.findings.slice();
+      const started = now();
+      let output: StageOutput | Promise<StageOutput>;
+      try {
+        output = stage.screen(context);
+      } catch (error) {
+        screening.record(stage, { error: reasonOf(error), outcome: 'error' }, now() - started);
+        continue;
+      }
+      if (isPromise(output)) {
+        return withinBudget(output, stage.budgetMs).then((outcome) => {
+          screening.record(stage, outcome, now() - started);
+          return runFrom(i + 1, context, policy, screening);
+        });
+      }
+      screening.record(stage, { output }, now() - started);
+    }
+    return finish(policy, context.request, screening);
+  }
+
+  function screenNow(request: ScreeningRequest): ScreeningResult | Promise<ScreeningResult> {
+    const screening = new Screening();
+    try {
+      const policy = policyFor(request.programId);
+      const context: StageContext = { request, normalised: normalise(request.text), modelThresholds: policy.modelThresholds };
+      const result = runFrom(0, context, policy, screening);
+      return isPromise(result) ? result.catch((error: unknown) => failedResult('pipeline', error, screening)) : result;
+    } catch (error) {
+      return failedResult('pipeline', error, screening);
+    }
+  }
+
+  return {
+    stages,
+    screenNow,
+    screen: (request) => Promise.resolve(screenNow(request)),
+    close() {
+      closing ??= Promise.allSettled(stages.map((stage) => stage.close?.())).then(() => undefined);
+      return closing;
+    },
+  };
+}
