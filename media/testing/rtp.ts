@@ -1,0 +1,161 @@
+/**
+ * Real RTP on loopback for media tests and benchmarks: a VP8 test pattern from ffmpeg into a
+ * comedia PlainTransport producer, PlainTransport consumers sending to a counting UDP sink.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { once } from 'node:events';
+import type { types as ms } from 'mediasoup';
+
+const VP8_PAYLOAD_TYPE = 101;
+
+/** A producer fed by an ffmpeg VP8 test pattern. */
+export interface FfmpegProducer {
+  /** The mediasoup producer. */
+  producer: ms.Producer;
+  /** Its comedia PlainTransport. */
+  transport: ms.PlainTransport;
+  /** Stops ffmpeg and closes the transport. */
+  close(): Promise<void>;
+}
+
+/** Options of startFfmpegProducer. */
+export interface FfmpegProducerOptions {
+  /** RTP SSRC ffmpeg uses (fixed, so the producer can declare it). */
+  ssrc: number;
+  /** Video bitrate in kbit/s; default 300. */
+  bitrateKbps?: number;
+}
+
+/**
+ * Creates a comedia PlainTransport on `router`, a VP8 producer on it, and starts
+ * `ffmpeg -re -f lavfi -i testsrc=size=320x240:rate=15 -c:v libvpx ... -f rtp` towards it.
+ */
+export async function startFfmpegProducer(router: ms.Router, options: FfmpegProducerOptions): Promise<FfmpegProducer> {
+  const transport = await router.createPlainTransport({
+    listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+    rtcpMux: true,
+    comedia: true,
+  });
+  const producer = await transport.produce({
+    kind: 'video',
+    rtpParameters: {
+      codecs: [{ mimeType: 'video/VP8', payloadType: VP8_PAYLOAD_TYPE, clockRate: 90000 }],
+      encodings: [{ ssrc: options.ssrc }],
+    },
+  });
+  const port = transport.tuple.localPort;
+  // -g 15: a key frame every second, so consumers that join late decode quickly.
+  // NOTE: -rtpflags skip_rtcp: ffmpeg sends RTCP from a second local port, and a comedia transport
+  // locks onto the first source it hears: an early RTCP packet would make it ignore the RTP.
+  const args = ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15', '-an',
+    '-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', `${options.bitrateKbps ?? 300}k`, '-g', '15',
+    '-ssrc', String(options.ssrc), '-payload_type', String(VP8_PAYLOAD_TYPE), '-rtpflags', 'skip_rtcp',
+    '-f', 'rtp', `rtp://127.0.0.1:${port}?pkt_size=1200`];
+  const ffmpeg = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  await spawned(ffmpeg);
+  return {
+    producer,
+    transport,
+    async close() {
+      if (ffmpeg.exitCode === null && ffmpeg.signalCode === null) {
+        ffmpeg.kill('SIGKILL');
+        await once(ffmpeg, 'exit');
+      }
+      transport.close();
+    },
+  };
+}
+
+async function spawned(child: ChildProcess): Promise<void> {
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGKILL') console.error(`ffmpeg exited (${code ?? signal}): ${stderr}`);
+  });
+  try {
+    await once(child, 'spawn'); // rejects with the spawn error, e.g. ENOENT
+  } catch (error) {
+    throw new Error(`cannot start ffmpeg (scripts/ensure-mediasoup-worker.sh --test-tools installs it): ${String(error)}`);
+  }
+}
+
+/** What a UDP sink saw from one sender: RTP packets received and the span of their sequence numbers. */
+export interface RtpFlow {
+  /** RTP packets received (RTCP is not counted). */
+  received: number;
+  /** Packets the sequence numbers say were sent: highest extended seq - first seq + 1. */
+  expected: number;
+}
+
+/** A UDP socket on loopback counting the RTP packets it receives, per sender port. */
+export interface UdpSink {
+  /** Port it listens on (127.0.0.1). */
+  port: number;
+  /** Packets received from a sender port (0 if none). */
+  packetsFrom(port: number): number;
+  /** A copy of the per-sender counts, by sender port. */
+  flows(): Map<number, RtpFlow>;
+  /** Stops listening. */
+  close(): Promise<void>;
+}
+
+interface FlowState extends RtpFlow {
+  first: number;
+  highest: number;
+}
+
+/** Opens a counting UDP sink on 127.0.0.1 with a large receive buffer. */
+export async function openUdpSink(): Promise<UdpSink> {
+  const socket: Socket = createSocket({ type: 'udp4', recvBufferSize: 8 * 1024 * 1024 });
+  const bySender = new Map<number, FlowState>();
+  socket.on('message', (packet, rinfo) => {
+    const payloadType = packet.length >= 12 ? (packet[1] ?? 0) & 0x7f : 0;
+    if (payloadType >= 64 && payloadType <= 95) return; // RTCP (muxed): PT 200-207 with the marker bit
+    const seq = packet.readUInt16BE(2);
+    const flow = bySender.get(rinfo.port);
+    if (!flow) {
+      bySender.set(rinfo.port, { received: 1, expected: 1, first: seq, highest: seq });
+      return;
+    }
+    // Extend the 16-bit sequence number across wrap-arounds, relative to the highest seen so far.
+    const delta = ((seq - (flow.highest & 0xffff) + 0x8000) & 0xffff) - 0x8000;
+    flow.highest = Math.max(flow.highest, flow.highest + delta);
+    flow.received += 1;
+    flow.expected = flow.highest - flow.first + 1;
+  });
+  socket.bind(0, '127.0.0.1');
+  await once(socket, 'listening');
+  return {
+    port: socket.address().port,
+    packetsFrom: (port) => bySender.get(port)?.received ?? 0,
+    flows: () => new Map([...bySender].map(([port, { received, expected }]) => [port, { received, expected }])),
+    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+  };
+}
+
+/** A consumer on its own PlainTransport, sending RTP to a UDP sink. */
+export interface PlainConsumer {
+  /** The mediasoup consumer (not paused). */
+  consumer: ms.Consumer;
+  /** Its PlainTransport; `tuple.localPort` is the sender port the sink sees. */
+  transport: ms.PlainTransport;
+}
+
+/** Consumes `producer` on a new PlainTransport connected to `sinkPort` on loopback. */
+export async function consumeToSink(router: ms.Router, producer: ms.Producer, sinkPort: number): Promise<PlainConsumer> {
+  const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
+  await transport.connect({ ip: '127.0.0.1', port: sinkPort });
+  const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
+  return { consumer, transport };
+}
+
+/** Sum of a stats field over the RTP streams of a producer's or consumer's getStats(). */
+export async function statsTotal(
+  source: { getStats(): Promise<Array<{ byteCount: number; packetCount: number }>> },
+  field: 'byteCount' | 'packetCount',
+): Promise<number> {
+  return (await source.getStats()).reduce((sum, stat) => sum + stat[field], 0);
+}
