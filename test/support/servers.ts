@@ -1,0 +1,172 @@
+/**
+ * Real PostgreSQL and Redis servers for tests and load tests: Debian's binaries, started on free
+ * loopback ports in temporary folders and torn down afterwards. A missing binary is an error that
+ * says how to install it; nothing is skipped silently.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A running server. */
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** The server's process id (for fault tests). */
+  pid: number;
+  /** Stops the server and deletes its files. Safe to call twice. */
+  stop(): Promise<void>;
+  /** Stops the server abruptly and starts it again on the same port and data. */
+  restart(): Promise<void>;
+}
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function postgresBinary(name: string): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).sort().reverse() : [];
+  for (const version of versions) {
+    const path = join(root, version, 'bin', name);
+    if (existsSync(path)) return path;
+  }
+  throw new Error(`PostgreSQL's ${name} was not found under ${root}: install it with 'apt-get install -y postgresql'`);
+}
+
+function redisBinary(): string {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
+  if (!found) throw new Error("redis-server was not found: install it with 'apt-get install -y redis-server'");
+  return found;
+}
+
+async function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${what} did not start within ${timeoutMs} ms`);
+}
+
+function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
+/** Runs a command as the `postgres` user when this process is root (initdb refuses root). */
+function asPostgresUser(command: string, args: string[]): [string, string[]] {
+  if (process.getuid?.() !== 0) return [command, args];
+  return ['runuser', ['-u', 'postgres', '--', command, ...args]];
+}
+
+/** Starts a throw-away PostgreSQL server with a `trellis` database. */
+export async function startPostgres(): Promise<RunningServer> {
+  const initdb = postgresBinary('initdb');
+  const postgres = postgresBinary('postgres');
+  const dir = mkdtempSync(join(tmpdir(), 'trellis-pg-'));
+  chmodSync(dir, 0o777);
+  const data = join(dir, 'data');
+  const [initCommand, initArgs] = asPostgresUser(initdb, ['-D', data, '-U', 'trellis', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  const init = spawnSync(initCommand, initArgs, { encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+  const port = await freePort();
+  let child: ChildProcess;
+  const launch = async () => {
+    const [command, args] = asPostgresUser(postgres, [
+      '-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
+      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200',
+    ]);
+    child = spawn(command, args, { stdio: 'ignore' });
+    const { default: pg } = await import('pg');
+    await waitFor(async () => {
+      const client = new pg.Client({ host: '127.0.0.1', port, user: 'trellis', database: 'postgres' });
+      try {
+        await client.connect();
+        await client.end();
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'PostgreSQL');
+  };
+  await launch();
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ host: '127.0.0.1', port, user: 'trellis', database: 'postgres' });
+  await admin.connect();
+  await admin.query('CREATE DATABASE trellis');
+  await admin.end();
+  let stopped = false;
+  return {
+    url: `postgresql://trellis@127.0.0.1:${port}/trellis`,
+    port,
+    get pid() {
+      return child.pid ?? -1;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await stopProcess(child, 'SIGINT');
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await stopProcess(child, 'SIGKILL');
+      await launch();
+    },
+  };
+}
+
+/** Starts a throw-away Redis server without persistence. */
+export async function startRedis(): Promise<RunningServer> {
+  const binary = redisBinary();
+  const port = await freePort();
+  let child: ChildProcess;
+  const launch = async () => {
+    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const { Redis } = await import('ioredis');
+    await waitFor(async () => {
+      const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        await client.ping();
+        return true;
+      } catch {
+        return false;
+      } finally {
+        client.disconnect();
+      }
+    }, 'Redis');
+  };
+  await launch();
+  let stopped = false;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    get pid() {
+      return child.pid ?? -1;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await stopProcess(child, 'SIGTERM');
+    },
+    async restart() {
+      await stopProcess(child, 'SIGKILL');
+      await launch();
+    },
+  };
+}
