@@ -16,6 +16,7 @@ import configPlugin from './plugins/config.ts';
 import databasePlugin from './plugins/database.ts';
 import errorHandler from './plugins/error-handler.ts';
 import messagingPlugin from './plugins/messaging.ts';
+import metricsPlugin from './plugins/metrics.ts';
 import type { VideoGateway } from './realtime/connection.ts';
 import authRoutes from './routes/auth.ts';
 import conversationRoutes from './routes/conversations.ts';
@@ -53,6 +54,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
 
   await fastify.register(configPlugin, { config: options.config });
+  await fastify.register(metricsPlugin);
   fastify.addSchema(ErrorResponse);
   await fastify.register(swagger, {
     openapi: {

@@ -8,6 +8,7 @@ import { redact } from '../../moderation/redact.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { MessageStatus, PrismaClient } from '../generated/prisma/client.ts';
 import { TrellisError } from '../errors.ts';
+import { recordVerdict, stageTimer, type TrellisMetrics } from '../metrics/metrics.ts';
 import * as messages from '../repositories/messages.ts';
 import type { ConversationAccess, StoredMessage } from '../repositories/messages.ts';
 import type { AuthUser } from '../repositories/users.ts';
@@ -32,6 +33,8 @@ export interface MessageServiceOptions {
   screener: Screener;
   maxMessageChars: number;
   onScreened?: ScreenedListener;
+  /** Counts verdicts and times the stages of a send, when the node exports metrics. */
+  metrics?: TrellisMetrics;
 }
 
 /** The acknowledgement frame of a stored message (the same for every resend of its client id). */
@@ -73,11 +76,21 @@ export class MessageService {
       throw new TrellisError('MESSAGE_TOO_LONG', `At most ${this.#options.maxMessageChars} characters`);
     }
     const { prisma } = this.#options;
+    const timer = stageTimer(this.#options.metrics);
     const conversation = await this.access(sender, input.conversationId, true);
+    timer.lap('access');
     const earlier = await messages.findMessageByClientId(prisma, sender.id, input.clientId);
-    if (earlier) return this.#ackOrRefuse(earlier, input);
+    timer.lap('idempotency');
+    if (earlier) {
+      // NOTE: the first attempt may have stored the message and died before publishing it (a node
+      // killed mid-send): publish again. Recipients drop sequence numbers they already hold.
+      if (earlier.status !== 'blocked' && earlier.conversationId === input.conversationId) await this.#publish(earlier);
+      return this.#ackOrRefuse(earlier, input);
+    }
 
     const result = await this.#screen(sender, conversation, input.body);
+    timer.lap('screen');
+    recordVerdict(this.#options.metrics, result);
     const status = STATUS_OF_ACTION[result.action];
     const stored = await messages.appendMessage(prisma, {
       conversationId: conversation.id,
@@ -91,6 +104,7 @@ export class MessageService {
       categories: result.categories,
       verdict: JSON.parse(JSON.stringify(result)),
     });
+    timer.lap('store');
     if (!stored) {
       // A concurrent resend of the same client id won the race: answer as it was answered.
       const winner = await messages.findMessageByClientId(prisma, sender.id, input.clientId);
@@ -98,14 +112,15 @@ export class MessageService {
       return this.#ackOrRefuse(winner, input);
     }
     await this.#options.onScreened?.({ message: stored, result, conversation, sender });
-    if (status !== 'blocked') {
-      await this.#options.bus.deliverToConversation({
-        conversationId: conversation.id,
-        kind: 'message',
-        message: toBusMessage(stored),
-      });
-    }
+    timer.lap('on_screened');
+    if (status !== 'blocked') await this.#publish(stored);
+    timer.lap('publish');
+    timer.total();
     return this.#ackOrRefuse(stored, input);
+  }
+
+  #publish(message: StoredMessage): Promise<void> {
+    return this.#options.bus.deliverToConversation({ conversationId: message.conversationId, kind: 'message', message: toBusMessage(message) });
   }
 
   async #screen(sender: AuthUser, conversation: ConversationAccess, text: string): Promise<ScreeningResult> {

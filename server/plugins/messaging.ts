@@ -35,9 +35,10 @@ export default fp<MessagingPluginOptions>(
         bus: fastify.bus,
         screener: options.screener,
         maxMessageChars: config.MAX_MESSAGE_CHARS,
+        metrics: fastify.metrics,
       }),
     );
-    fastify.decorate('hub', new Hub(fastify.bus));
+    fastify.decorate('hub', new Hub(fastify.bus, fastify.metrics));
     fastify.decorate('messageRateLimiter', new RateLimiter({ perMinute: config.MESSAGE_RATE_PER_MINUTE, burst: config.MESSAGE_BURST }));
     // NOTE: preClose runs before the HTTP server stops, so clients still get the shutdown close code
     // after their in-flight sends were acknowledged.
@@ -47,5 +48,5 @@ export default fp<MessagingPluginOptions>(
     });
     fastify.addHook('onClose', () => options.screener.close());
   },
-  { name: 'messaging', dependencies: ['database', 'bus'] },
+  { name: 'messaging', dependencies: ['database', 'bus', 'metrics'] },
 );

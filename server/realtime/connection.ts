@@ -5,6 +5,7 @@
  */
 import { CloseCode, TrellisError } from '../errors.ts';
 import type { MessageService } from '../messaging/message-service.ts';
+import type { TrellisMetrics } from '../metrics/metrics.ts';
 import { viewFor, type BusMessage } from '../messaging/message-view.ts';
 import type { AuthUser } from '../repositories/users.ts';
 import type { Hub, HubConnection } from './hub.ts';
@@ -45,6 +46,8 @@ export interface ConnectionDeps {
   /** Conversations a user belongs to, with their last sequence numbers. */
   listConversations(userId: string): Promise<{ conversationId: string; lastSeq: number }[]>;
   video?: VideoGateway;
+  /** Counts frames in and out, when the node exports metrics. */
+  metrics?: TrellisMetrics;
 }
 
 /** A slow reader with this much unsent data is disconnected rather than buffered without bound. */
@@ -110,6 +113,7 @@ export class Connection implements HubConnection {
     if (size > this.#deps.maxFrameBytes) return this.#refuse('FRAME_TOO_LARGE', `Frames are at most ${this.#deps.maxFrameBytes} bytes`);
     if (isBinary) return this.#refuse('BAD_REQUEST', 'Frames are JSON text');
     const parsed = parseClientFrame(data.toString());
+    this.#deps.metrics?.framesIn.inc({ type: parsed.ok ? parsed.frame.type : 'invalid' });
     if (!parsed.ok) return this.#refuse(parsed.code, parsed.reason, { requestId: parsed.requestId });
     if (parsed.frame.type.startsWith('video.')) return this.#handleVideo(parsed.frame);
     this.#handle(parsed.frame as ClientFrame);
@@ -168,7 +172,9 @@ export class Connection implements HubConnection {
 
   #sendVisible(message: BusMessage): void {
     const view = viewFor(this.userId, message);
-    if (view) this.send({ type: 'message', message: view });
+    if (!view) return;
+    this.send({ type: 'message', message: view });
+    this.#deps.metrics?.messagesOut.inc({ path: 'live' });
   }
 
   /** Sends every visible message after the cursor, and moves the cursor to at least `upTo`. */
@@ -177,6 +183,7 @@ export class Connection implements HubConnection {
       const after = this.#cursor.get(conversationId) ?? 0;
       const page = await this.#deps.messages.history(this.#user, conversationId, { afterSeq: after, limit: CATCH_UP_PAGE });
       for (const message of page.messages) this.send({ type: 'message', message });
+      this.#deps.metrics?.messagesOut.inc({ path: 'catch_up' }, page.messages.length);
       const reached = Math.max(after, upTo, page.messages.at(-1)?.seq ?? 0, page.messages.length < CATCH_UP_PAGE ? page.lastSeq : 0);
       this.#cursor.set(conversationId, reached);
       if (page.messages.length < CATCH_UP_PAGE) return;
@@ -197,7 +204,8 @@ export class Connection implements HubConnection {
   #handle(frame: ClientFrame): void {
     switch (frame.type) {
       case 'send':
-        this.#sends = this.#sends.then(() => this.#send(frame));
+        this.#deps.metrics?.queueDepth.inc({ queue: 'sends' });
+        this.#sends = this.#sends.then(() => this.#send(frame)).finally(() => this.#deps.metrics?.queueDepth.dec({ queue: 'sends' }));
         return;
       case 'resume':
         return this.#resume(frame.conversations);
@@ -221,12 +229,16 @@ export class Connection implements HubConnection {
   }
 
   async #send(frame: Extract<ClientFrame, { type: 'send' }>): Promise<void> {
+    const counted = this.#deps.metrics?.messagesIn;
     if (!this.#deps.rateLimiter.take(this.userId)) {
+      counted?.inc({ outcome: 'RATE_LIMITED' });
       return this.#refuse('RATE_LIMITED', undefined, { clientId: frame.clientId, conversationId: frame.conversationId });
     }
     try {
       this.send(await this.#deps.messages.send(this.#user, frame));
+      counted?.inc({ outcome: 'ack' });
     } catch (error) {
+      counted?.inc({ outcome: error instanceof TrellisError ? error.code : 'UNAVAILABLE' });
       this.#fail(error, { clientId: frame.clientId, conversationId: frame.conversationId });
     }
   }

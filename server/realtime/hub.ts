@@ -4,6 +4,7 @@
  */
 import type { AlertEvent, Bus, BusListener, ConversationEvent, UserEvent } from '../bus/bus.ts';
 import type { BusMessage } from '../messaging/message-view.ts';
+import type { TrellisMetrics } from '../metrics/metrics.ts';
 import type { ServerFrame } from './protocol.ts';
 
 /** What the hub needs of a connection. */
@@ -46,12 +47,14 @@ function removeFrom<K, V>(index: Map<K, Set<V>>, key: K, value: V): boolean {
 /** The node's registry of live connections and its bus listener. */
 export class Hub implements BusListener {
   readonly #bus: Bus;
+  readonly #metrics: TrellisMetrics | undefined;
   readonly #byUser = new Map<string, Set<HubConnection>>();
   readonly #byConversation = new Map<string, Set<HubConnection>>();
   readonly #coordinatorsByProgram = new Map<string, Set<HubConnection>>();
 
-  constructor(bus: Bus) {
+  constructor(bus: Bus, metrics?: TrellisMetrics) {
     this.#bus = bus;
+    this.#metrics = metrics;
     bus.listen(this);
   }
 
@@ -70,6 +73,7 @@ export class Hub implements BusListener {
   /** Adds a connection; the user's first connection on this node announces presence. */
   register(connection: HubConnection): void {
     const firstOfUser = addTo(this.#byUser, connection.userId, connection);
+    this.#metrics?.connections.inc();
     for (const id of connection.conversationIds) addTo(this.#byConversation, id, connection);
     if (connection.role === 'coordinator' && connection.programId) {
       addTo(this.#coordinatorsByProgram, connection.programId, connection);
@@ -79,6 +83,9 @@ export class Hub implements BusListener {
 
   /** Removes a connection; the user's last connection on this node announces absence. */
   unregister(connection: HubConnection): void {
+    // A socket that closed before it was registered has nothing to remove (and was never counted).
+    if (!this.#byUser.get(connection.userId)?.has(connection)) return;
+    this.#metrics?.connections.dec();
     const lastOfUser = removeFrom(this.#byUser, connection.userId, connection);
     for (const id of connection.conversationIds) removeFrom(this.#byConversation, id, connection);
     if (connection.programId) removeFrom(this.#coordinatorsByProgram, connection.programId, connection);

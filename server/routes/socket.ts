@@ -34,6 +34,7 @@ const socketRoute: FastifyPluginAsync<SocketRouteOptions> = async (fastify, opti
         maxBadFramesPerMinute: config.MAX_BAD_FRAMES,
         listConversations: (userId) => listConversationCursors(fastify.db.prisma, userId),
         video: options.video,
+        metrics: fastify.metrics,
       });
       socket.on('message', (data: Buffer, isBinary: boolean) => connection.onFrame(data, isBinary));
       socket.on('close', () => connection.onClose());
