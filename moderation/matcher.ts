@@ -17,9 +17,20 @@ interface Terminal<T> {
   extendStart: boolean;
 }
 
+/** A trie node; children of `a-z`, `0-9` and space sit in an array (the hot path), others in a map. */
 interface TrieNode<T> {
-  next: Map<number, TrieNode<T>>;
+  ascii: Array<TrieNode<T> | undefined>;
+  other: Map<number, TrieNode<T>> | undefined;
   ends: Terminal<T>[] | undefined;
+}
+
+const ASCII_SLOTS = 37;
+/** Slot of a code in `TrieNode.ascii`, or -1. */
+const slotOf = (code: number): number => (code >= 97 && code <= 122 ? code - 97 : code >= 48 && code <= 57 ? code - 22 : code === GAP ? 36 : -1);
+
+function childOf<T>(node: TrieNode<T>, code: number): TrieNode<T> | undefined {
+  const slot = slotOf(code);
+  return slot >= 0 ? node.ascii[slot] : node.other?.get(code);
 }
 
 /** A phrase to compile: `phrase` is already normalised (see `normalisePhrase`). */
@@ -45,7 +56,7 @@ export function isWordUnit(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 128 && isLetterUnit(code));
 }
 
-const newNode = <T>(): TrieNode<T> => ({ next: new Map(), ends: undefined });
+const newNode = <T>(): TrieNode<T> => ({ ascii: new Array<TrieNode<T> | undefined>(ASCII_SLOTS).fill(undefined), other: undefined, ends: undefined });
 
 /** Many phrases compiled into one word-aware trie. */
 export class PhraseMatcher<T> {
@@ -65,10 +76,12 @@ export class PhraseMatcher<T> {
     let node = root;
     for (let i = 0; i < phrase.length; i++) {
       const code = phrase.charCodeAt(i);
-      let child = node.next.get(code);
+      let child = childOf(node, code);
       if (!child) {
         child = newNode<T>();
-        node.next.set(code, child);
+        const slot = slotOf(code);
+        if (slot >= 0) node.ascii[slot] = child;
+        else (node.other ??= new Map()).set(code, child);
       }
       node = child;
     }
@@ -84,38 +97,45 @@ export class PhraseMatcher<T> {
       const isWord = isWordUnit(code);
       if (isWord) {
         const root = previousIsWord ? this.#inside : this.#atStart;
-        if (root.next.has(code) || alternatives?.has(p)) this.#walk(root, text, p, alternatives, out);
+        if (childOf(root, code) !== undefined || alternatives?.has(p)) this.#walk(root, root, text, p, p, -1, alternatives, out);
       }
       previousIsWord = isWord;
     }
     return out;
   }
 
-  /** Depth-first walk of the trie from position `p`; pushes matches to `out`. */
-  #walk(root: TrieNode<T>, text: string, p: number, alternatives: ReadonlyMap<number, string> | undefined, out: PhraseMatch<T>[]): void {
-    const stack: Array<[TrieNode<T>, number, number]> = [[root, p, -1]];
-    while (stack.length > 0) {
-      const [node, q, last] = stack.pop() as [TrieNode<T>, number, number];
+  /**
+   * Walks the trie from `node` at text position `q` for a match that started at `p`. Follows the
+   * single path without allocating; recurses only where the text branches (an alternative
+   * reading, a repeated letter that may be absorbed).
+   */
+  #walk(root: TrieNode<T>, start: TrieNode<T>, text: string, p: number, q: number, last: number, alternatives: ReadonlyMap<number, string> | undefined, out: PhraseMatch<T>[]): void {
+    let node = start;
+    for (;;) {
       const code = q < text.length ? text.charCodeAt(q) : -1;
       const isWord = code >= 0 && isWordUnit(code);
       if (node.ends) this.#emit(node.ends, text, p, q, isWord, out);
-      if (code < 0) continue;
+      if (code < 0) return;
       if (!isWord) {
-        const gap = node === root ? undefined : node.next.get(GAP);
-        let r = q;
-        while (gap && r < text.length && !isWordUnit(text.charCodeAt(r))) r++;
-        if (gap) stack.push([gap, r, -1]);
+        const gap = node === root ? undefined : childOf(node, GAP);
+        if (!gap) return;
+        while (q < text.length && !isWordUnit(text.charCodeAt(q))) q++;
+        node = gap;
+        last = -1;
         continue;
       }
-      const child = node.next.get(code);
-      if (child) stack.push([child, q + 1, code]);
       const others = alternatives?.get(q);
       for (let i = 0; others !== undefined && i < others.length; i++) {
         const alternative = others.charCodeAt(i);
-        const other = node.next.get(alternative);
-        if (other) stack.push([other, q + 1, alternative]);
+        const other = childOf(node, alternative);
+        if (other) this.#walk(root, other, text, p, q + 1, alternative, alternatives, out);
       }
-      if (code === last && node !== root) stack.push([node, q + 1, code]);
+      if (code === last && node !== root) this.#walk(root, node, text, p, q + 1, code, alternatives, out);
+      const child = childOf(node, code);
+      if (!child) return;
+      node = child;
+      last = code;
+      q++;
     }
   }
 

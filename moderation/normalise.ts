@@ -82,8 +82,24 @@ function push(units: Units, code: number, start: number, end: number): void {
   units.ends.push(end);
 }
 
-/** Builds the literal view's units (see the module comment). */
-function buildLiteral(original: string): Units {
+/** `IDENTITY[i] === i`, grown on demand: offsets of texts that normalise one unit per unit. */
+let IDENTITY: number[] = Array.from({ length: 1024 }, (_, i) => i);
+
+/** `[0, 1, ..., n - 1]` and `[1, 2, ..., n]`. */
+function identityOffsets(n: number): [number[], number[]] {
+  if (IDENTITY.length <= n) IDENTITY = Array.from({ length: 2 * n + 1 }, (_, i) => i);
+  return [IDENTITY.slice(0, n), IDENTITY.slice(1, n + 1)];
+}
+
+/** Printable ASCII without runs of spaces: the literal view is just the lowercase text. */
+const SIMPLE_ASCII = /^(?:[\x21-\x7e]| (?! ))*$/;
+
+/** Builds the literal view (see the module comment). */
+function buildLiteral(original: string): TextView {
+  if (SIMPLE_ASCII.test(original)) {
+    const [starts, ends] = identityOffsets(original.length);
+    return { text: original.toLowerCase(), starts, ends };
+  }
   const units: Units = { codes: [], starts: [], ends: [] };
   for (let i = 0; i < original.length; ) {
     const code = original.charCodeAt(i);
@@ -99,7 +115,21 @@ function buildLiteral(original: string): Units {
     for (let k = 0; k < folded.length; k++) push(units, folded.charCodeAt(k), i, i + size);
     i += size;
   }
-  return units;
+  return { text: fromCodes(units.codes), starts: units.starts, ends: units.ends };
+}
+
+/** Two reusable byte buffers (unit kinds, dropped flags): normalisation is synchronous, never reentrant. */
+const buffers = [new Uint8Array(4096), new Uint8Array(4096)];
+
+/**
+ * Scratch buffer `which`, zeroed over `[0, n + 1)`. Callers bound their reads by the text length;
+ * the unit past the end reads as 0 (no kind), like the end of a fresh array.
+ */
+function scratch(which: 0 | 1, n: number): Uint8Array {
+  let buffer = buffers[which] as Uint8Array;
+  if (buffer.length <= n) buffers[which] = buffer = new Uint8Array(2 * n + 2);
+  buffer.fill(0, 0, n + 1);
+  return buffer;
 }
 
 /** Drops the non-word units inside a chain of single-unit words `[first, last)` if it is long enough. */
@@ -111,12 +141,12 @@ function dropChain(drop: Uint8Array, kinds: Uint8Array, first: number, last: num
  * Marks literal units dropped from the main view: separators between three or more single-unit
  * words in a row (`f.u.c.k`) and apostrophes between word units (`don't`).
  */
-function dropped(codes: number[], kinds: Uint8Array): Uint8Array {
-  const drop = new Uint8Array(codes.length);
+function dropped(text: string, kinds: Uint8Array): Uint8Array {
+  const drop = scratch(1, text.length);
   let chainFirst = -1;
   let chainLast = -1;
   let chainLength = 0;
-  for (let i = 0; i < codes.length; ) {
+  for (let i = 0; i < text.length; ) {
     const kind = kinds[i] as number;
     if (kind === APOSTROPHE && i > 0 && isWordKind(kinds[i - 1] as number) && isWordKind((kinds[i + 1] ?? 0) as number)) drop[i] = 1;
     if (!isWordKind(kind)) {
@@ -124,11 +154,11 @@ function dropped(codes: number[], kinds: Uint8Array): Uint8Array {
       continue;
     }
     let start = i;
-    while (start < codes.length && NOT_LEADING.has(codes[start] as number)) start++;
+    while (start < text.length && NOT_LEADING.has(text.charCodeAt(start))) start++;
     let next = i;
-    while (next < codes.length && isWordKind(kinds[next] as number)) next++;
+    while (next < text.length && isWordKind(kinds[next] as number)) next++;
     let end = next;
-    while (end > start && NOT_TRAILING.has(codes[end - 1] as number)) end--;
+    while (end > start && NOT_TRAILING.has(text.charCodeAt(end - 1))) end--;
     const single = end - start === 1;
     let gapOk = chainLength > 0 && start - chainLast >= 1 && start - chainLast <= 2;
     for (let k = chainLast; gapOk && k < start; k++) gapOk = kinds[k] === SEPARATOR || kinds[k] === APOSTROPHE;
@@ -153,8 +183,8 @@ interface MainUnits extends Units {
 }
 
 /** Appends literal unit `index` to the main view, read as leetspeak if `leet`, cutting letter runs to two. */
-function emit(out: MainUnits, literal: Units, kinds: Uint8Array, index: number, leet: boolean): void {
-  const code = literal.codes[index] as number;
+function emit(out: MainUnits, literal: TextView, kinds: Uint8Array, index: number, leet: boolean): void {
+  const code = literal.text.charCodeAt(index);
   const readings = leet && kinds[index] !== LETTER ? LEET_READINGS.get(code) : undefined;
   const unit = readings ? readings.charCodeAt(0) : code;
   const n = out.codes.length;
@@ -167,17 +197,36 @@ function emit(out: MainUnits, literal: Units, kinds: Uint8Array, index: number, 
 }
 
 /**
+ * Whether the main pass could change anything besides drops: a digit or leet symbol next to a
+ * letter, or three equal letters in a row (conservative: `@maya` says yes and changes nothing).
+ */
+function hasLeetOrRepeats(text: string, kinds: Uint8Array): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const kind = kinds[i] as number;
+    if ((kind === DIGIT || kind === LEET) && (kinds[i - 1] === LETTER || kinds[i + 1] === LETTER)) return true;
+    if (kind === LETTER && i >= 2 && text[i - 1] === text[i] && text[i - 2] === text[i]) return true;
+  }
+  return false;
+}
+
+/**
  * Normalises a text for matching (see the module comment for what each view defeats). Every unit
  * of every view maps back to a half-open range of the original, so spans found in `text` or
  * `literal` can be turned into original offsets with `toOriginalSpan`.
  */
 export function normalise(original: string): NormalisedText {
   const literal = buildLiteral(original);
-  const lit = literal.codes;
+  const lit = literal.text;
   const n = lit.length;
-  const kinds = new Uint8Array(n);
-  for (let i = 0; i < n; i++) kinds[i] = kindOf(lit[i] as number);
+  const kinds = scratch(0, n);
+  for (let i = 0; i < n; i++) kinds[i] = kindOf(lit.charCodeAt(i));
   const drop = dropped(lit, kinds);
+  let anyDropped = false;
+  for (let i = 0; i < n && !anyDropped; i++) anyDropped = drop[i] === 1;
+  // NOTE: most messages have nothing for the main pass to change; they share the literal view.
+  if (!anyDropped && !hasLeetOrRepeats(lit, kinds)) {
+    return { original, text: lit, starts: literal.starts, ends: literal.ends, literal };
+  }
   const out: MainUnits = { codes: [], starts: [], ends: [], alternatives: undefined };
   for (let i = 0; i < n; ) {
     if (!isWordKind(kinds[i] as number)) {
@@ -190,15 +239,14 @@ export function normalise(original: string): NormalisedText {
     while (end < n && (drop[end] === 1 || isWordKind(kinds[end] as number))) end++;
     let a = i;
     let b = end;
-    while (a < b && (drop[a] === 1 || NOT_LEADING.has(lit[a] as number))) a++;
-    while (b > a && (drop[b - 1] === 1 || NOT_TRAILING.has(lit[b - 1] as number))) b--;
+    while (a < b && (drop[a] === 1 || NOT_LEADING.has(lit.charCodeAt(a)))) a++;
+    while (b > a && (drop[b - 1] === 1 || NOT_TRAILING.has(lit.charCodeAt(b - 1)))) b--;
     let hasLetter = false;
     for (let k = a; k < b && !hasLetter; k++) hasLetter = kinds[k] === LETTER;
     for (let k = i; k < end; k++) if (drop[k] === 0) emit(out, literal, kinds, k, hasLetter && k >= a && k < b);
     i = end;
   }
-  const literalView: TextView = { text: fromCodes(lit), starts: literal.starts, ends: literal.ends };
-  const result: NormalisedText = { original, text: fromCodes(out.codes), starts: out.starts, ends: out.ends, literal: literalView };
+  const result: NormalisedText = { original, text: fromCodes(out.codes), starts: out.starts, ends: out.ends, literal };
   if (out.alternatives) result.alternatives = out.alternatives;
   return result;
 }

@@ -22,8 +22,10 @@ const PROVIDERS = new Set(['gmail', 'googlemail', 'yahoo', 'outlook', 'hotmail',
 const URL_WITH_SCHEME = /\b(?:https?:\/\/|www\.)[^\s<>"']+/g;
 const BARE_DOMAIN = new RegExp(String.raw`(?<![\w@.-])((?:[a-z0-9-]+(?:\.|\s+dot\s+))+)(${TLDS})\b(?:/[^\s<>"']*)?`, 'g');
 const HANDLE = /(?<![\w.%+-])@([a-z0-9_](?:[a-z0-9_.]{0,28}[a-z0-9_])?)/g;
-/** Cheap test for texts that cannot hold an address. */
-const MAYBE = /[@.]| at | dot |\[at\]|\(at\)|www|http/;
+/** Cheap tests for texts that cannot hold an email, a link or a handle. */
+const MAYBE_EMAIL = /@|[([{<]\s*at\s*[)\]}>]| at [a-z0-9-]+ ?(?:\.|dot|\(dot|\[dot)/;
+const MAYBE_URL = /https?:|www\./;
+const MAYBE_DOMAIN = new RegExp(String.raw`(?:\.| dot )(?:${TLDS})\b`);
 
 /** The domain of a matched link or email, spelled-out dots folded. */
 const domainOf = (raw: string): string => raw.replace(/\s*[([{<]?\s*dot\s*[)\]}>]?\s*|\s*\.\s*/g, '.').replace(/^(?:https?:\/\/)?(?:www\.)?/, '').split(/[/?#]/)[0] ?? '';
@@ -33,21 +35,23 @@ const overlaps = (a: Address, list: readonly Address[]): boolean => list.some((b
 /** Finds emails, links (with a scheme, `www.` or a bare domain) and `@handles` in a literal text. */
 export function findAddresses(text: string): Address[] {
   const found: Address[] = [];
-  if (!MAYBE.test(text)) return found;
-  for (const m of text.matchAll(EMAIL)) {
+  const patterns = [MAYBE_URL.test(text) && URL_WITH_SCHEME, MAYBE_DOMAIN.test(text) && BARE_DOMAIN].filter((p) => p !== false);
+  const email = MAYBE_EMAIL.test(text);
+  if (!email && patterns.length === 0) return found;
+  for (const m of email ? text.matchAll(EMAIL) : []) {
     const domain = domainOf(`${m[3]}.${m[4]}`);
     // "look at collegeboard.org" is a link: a plain "at" needs a spelled "dot" or a mail provider.
     const plainAt = /^\s+at\s+$/.test(m[2] as string);
     if (plainAt && !/\bdot\b/.test(m[0]) && !PROVIDERS.has(domain.split('.')[0] as string)) continue;
     found.push({ kind: 'email', start: m.index, end: m.index + m[0].length, value: domain });
   }
-  for (const pattern of [URL_WITH_SCHEME, BARE_DOMAIN]) {
+  for (const pattern of patterns) {
     for (const m of text.matchAll(pattern)) {
       const link: Address = { kind: 'link', start: m.index, end: m.index + m[0].replace(/[.,!?;:)]+$/, '').length, value: domainOf(m[0]) };
       if (!overlaps(link, found)) found.push(link);
     }
   }
-  for (const m of text.matchAll(HANDLE)) {
+  for (const m of text.includes('@') ? text.matchAll(HANDLE) : []) {
     const handle: Address = { kind: 'handle', start: m.index, end: m.index + m[0].length, value: m[1] as string };
     if (!overlaps(handle, found)) found.push(handle);
   }

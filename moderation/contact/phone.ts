@@ -15,7 +15,7 @@ const ZERO_WORDS = new Set(['oh', 'o']);
 /** Characters that may separate the groups of a phone number. */
 const SEPARATORS = new Set(Array.from(' .-()+_', (c) => c.charCodeAt(0)));
 /** Cheap test for texts that cannot hold a phone number. */
-const MAYBE_NUMBER = /[0-9]|zero|one|two|three|four|five|six|seven|eight|nine/;
+const MAYBE_NUMBER = /[0-9]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|niner)\b/;
 
 const MIN_DIGITS = 7;
 const MAX_DIGITS = 15;

@@ -42,6 +42,11 @@ function usernameAfter(original: string, end: number): Span | undefined {
 const overlapsAny = (span: Span, findings: readonly Finding[]): boolean =>
   findings.some((f) => f.span !== undefined && f.span.start < span.end && span.start < f.span.end);
 
+/** A medium contact-stage finding. */
+function finding(category: string, rule: string, span: Span): Finding {
+  return { stage: 'contact', category, severity: 'medium', rule, span };
+}
+
 /** Creates the contact stage; reads and validates `contact.txt` now. */
 export function createContactStage(options: ContactStageOptions = {}): Stage {
   const entries = loadList(join(options.listDir ?? DEFAULT_LIST_DIR, 'contact.txt'), CONTACT_LIST_KINDS);
@@ -54,7 +59,6 @@ export function createContactStage(options: ContactStageOptions = {}): Stage {
       const literal = normalised.literal ?? (normalise(normalised.original).literal as NonNullable<typeof normalised.literal>);
       const original = normalised.original;
       const details: Finding[] = [];
-      const finding = (category: string, rule: string, span: Span): Finding => ({ stage: 'contact', category, severity: 'medium', rule, span });
       for (const phone of findPhoneNumbers(literal.text)) details.push(finding('contact', 'phone', toOriginalSpan(literal, phone.start, phone.end)));
       const links: Finding[] = [];
       for (const address of findAddresses(literal.text)) {

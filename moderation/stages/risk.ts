@@ -8,7 +8,7 @@
  * NOTE: runs after every other stage (it reads their findings from the context).
  */
 import type { Stage } from '../stage.ts';
-import type { Finding, PriorSignal, Role, ScreeningRequest, Severity } from '../types.ts';
+import type { Finding, PriorSignal, ScreeningRequest, Severity } from '../types.ts';
 import { ADULT_ROLES, maxSeverity } from '../direction.ts';
 
 /** The category of the finding this stage raises. */
@@ -29,8 +29,9 @@ export interface RiskOptions {
 /** The risk of a conversation after a message. */
 export interface ConversationRisk {
   score: number;
-  /** `none` below `alertAt`, else `high` or `critical`. */
+  /** `none` below `alertAt` (or with fewer than two signals), else `high` or `critical`. */
   severity: Severity;
+  /** Why the alert was raised; empty without an alert. */
   reason: string;
 }
 
@@ -56,13 +57,14 @@ function signalOf(request: ScreeningRequest, findings: readonly Finding[]): Prio
 
 /** Scores a conversation's risk from its prior signals and this message's findings (pure). */
 export function conversationRisk(request: ScreeningRequest, findings: readonly Finding[], options: RiskOptions = {}): ConversationRisk {
+  if (findings.length === 0 && request.priorSignals.length === 0) return { score: 0, severity: 'none', reason: '' };
   const { windowMs = 7 * DAY, halfLifeMs = 2 * DAY, alertAt = 0.6, criticalAt = 0.85 } = options;
-  const members = new Set<Role>([request.senderRole, ...request.recipientRoles]);
-  const withStudent = members.has('student');
+  const withStudent = request.senderRole === 'student' || request.recipientRoles.includes('student');
   let sum = 0;
   let contributing = 0;
   const categories = new Set<string>();
-  for (const signal of [...request.priorSignals, signalOf(request, findings)]) {
+  const signals = findings.length > 0 ? [...request.priorSignals, signalOf(request, findings)] : request.priorSignals;
+  for (const signal of signals) {
     const age = Math.max(0, request.at.getTime() - signal.at.getTime());
     if (age > windowMs) continue;
     const direction = withStudent && ADULT_ROLES.includes(signal.senderRole) ? ADULT_TO_STUDENT : 1;
@@ -74,7 +76,8 @@ export function conversationRisk(request: ScreeningRequest, findings: readonly F
   }
   const score = 1 - Math.exp(-sum);
   const severity: Severity = contributing < 2 || score < alertAt ? 'none' : score >= criticalAt ? 'critical' : 'high';
-  const reason = `conversation risk ${score.toFixed(2)} from ${contributing} signal(s) in ${Math.round(windowMs / DAY)} days: ${[...categories].sort().join(', ')}`;
+  const reason = severity === 'none' ? '' :
+    `conversation risk ${score.toFixed(2)} from ${contributing} signals in ${Math.round(windowMs / DAY)} days: ${[...categories].sort().join(', ')}`;
   return { score, severity, reason };
 }
 
