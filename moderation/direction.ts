@@ -1,6 +1,9 @@
 /** Who writes to whom, and severity steps: shared by the stages and the policy. */
 import { SEVERITIES, type Role, type ScreeningRequest, type Severity } from './types.ts';
 
+/** Every role. */
+export const ROLES: readonly Role[] = ['student', 'mentor', 'coordinator', 'admin'];
+
 /** Roles of adults in a program. */
 export const ADULT_ROLES: readonly Role[] = ['mentor', 'coordinator', 'admin'];
 

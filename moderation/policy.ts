@@ -9,7 +9,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { ADULT_ROLES } from './direction.ts';
+import { ADULT_ROLES, ROLES } from './direction.ts';
 import { ACTIONS, SEVERITIES } from './types.ts';
 
 export { redact } from './redact.ts';
@@ -17,7 +17,7 @@ export { redact } from './redact.ts';
 const oneOf = <T extends string>(values: readonly T[]) =>
   Type.Union(values.map((v) => Type.Literal(v)), { description: `one of ${values.join(', ')}` });
 
-const RoleSchema = oneOf(['student', 'mentor', 'coordinator', 'admin'] as const);
+const RoleSchema = oneOf(ROLES);
 const SeveritySchema = oneOf(SEVERITIES);
 
 /** Runtime schema of one policy rule. */

@@ -20,7 +20,7 @@ import { generateCorpus } from './corpus.ts';
 const REQUIRED_RATIO = 100;
 const REQUIRED_P99_MS = 1;
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '100000' }, baseline: { type: 'string', default: '3000' } } });
+const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== '--'), options: { count: { type: 'string', default: '100000' }, baseline: { type: 'string', default: '3000' } } });
 const count = Number(values.count);
 const baselineCount = Math.min(count, Number(values.baseline));
 

@@ -1,7 +1,7 @@
 /**
  * Contact and off-platform stage: phone numbers, emails and handles (category `contact`, meant
  * to be redacted), links (category `link`, with the domain in the rule so a policy can allow
- * some), and platform names with intent phrases (category `off-platform`). Digits and addresses
+ * some), and platform names together with intent phrases (category `off-platform`). Digits and addresses
  * are read from the literal view; platforms and intents from the normalised text.
  */
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ export interface ContactStageOptions {
 }
 
 /** A username written right after an intent or platform (`my snap is maya_k22`): has a digit, `_` or inner `.`. */
-const USERNAME_AFTER = /[\s:=-]*([\p{L}\p{N}_.]{3,30})/uy;
+const USERNAME_AFTER = /[\s:=,-]*(?:(?:it'?s|its|is)\s+)?([\p{L}\p{N}_.]{3,30})/uy;
 const looksLikeUsername = (token: string): boolean => /[\d_]|[^.]\.[^.]/.test(token.replace(/\.+$/, ''));
 
 /** The span of a username written right after `end` in the original, if any. */
@@ -77,9 +77,11 @@ export function createContactStage(options: ContactStageOptions = {}): Stage {
         const username = usernameAfter(original, (mention.span as Span).end);
         if (username && !overlapsAny(username, details) && !overlapsAny(username, mentions)) details.push(finding('contact', 'handle', username));
       }
-      // NOTE: an ambiguous platform name ("signal", "line") only counts next to an intent, and an
-      // intent next to a platform or a contact detail makes every piece of it high.
-      const offPlatform = mentions.filter((m) => (intent || !m.rule.startsWith('ambiguous:')) && !insideAnother(m, mentions));
+      // NOTE: a platform name counts next to an intent or a contact detail ("snapchat: maya_k22"),
+      // an ambiguous one ("signal", "line") only next to an intent; an intent next to a platform or
+      // a contact detail makes every piece of it high.
+      const counts = (m: Finding): boolean => intent || (details.length > 0 && m.rule.startsWith('platform:'));
+      const offPlatform = mentions.filter((m) => counts(m) && !insideAnother(m, mentions));
       const together = intent && (details.length > 0 || offPlatform.some((m) => !m.rule.startsWith('intent:')));
       const findings = [...details, ...offPlatform, ...links];
       return { findings: together ? findings.map((f) => (f.category === 'link' ? f : { ...f, severity: 'high' })) : findings };

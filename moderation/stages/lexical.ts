@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { Filter } from 'bad-words';
 import { loadList, normalisePhrase, type ListEntry } from '../phrases.ts';
-import { DEFAULT_LIST_DIR, compileAllowList, compileRules, findRules, loadCategoryLists, type CategoryList } from '../rules.ts';
+import type { PhraseMatcher } from '../matcher.ts';
+import { DEFAULT_LIST_DIR, compileAllowList, compileRules, findRules, loadCategoryLists, type CategoryList, type Rule } from '../rules.ts';
 import type { Stage } from '../stage.ts';
 
 /** Categories of the lexical stage, each read from `<listDir>/<category>.txt`. */
@@ -24,18 +25,18 @@ const key = (entry: Pick<ListEntry, 'phrase' | 'startInside' | 'endInside'>): st
   `${entry.startInside ? '*' : ''}${entry.phrase}${entry.endInside ? '*' : ''}`;
 
 /**
- * The `bad-words` list as profanity entries, minus those in `badwords-exclude.txt` and those the
- * curated lists already grade.
+ * The `bad-words` list as profanity entries, minus those in `badwords-exclude.txt` and those a
+ * curated list already covers (`faggot` is hate, `porn` is sexual: the curated category wins).
  */
-function badWordsList(listDir: string, curated: readonly CategoryList[]): CategoryList {
+function badWordsList(listDir: string, curated: PhraseMatcher<Rule>): CategoryList {
   const skip = new Set(loadList(join(listDir, 'badwords-exclude.txt')).map(key));
-  for (const list of curated) for (const entry of list.entries) skip.add(key(entry));
   const entries: ListEntry[] = [];
   for (const word of new Filter().list) {
     const startInside = word.startsWith('*');
     const endInside = word.endsWith('*');
     const entry = { phrase: normalisePhrase(word.replace(/\*/g, '')), startInside, endInside };
     if (entry.phrase.replace(/ /g, '').length < 2 || skip.has(key(entry))) continue;
+    if (curated.match(entry.phrase).some((m) => m.start === 0 && m.end === entry.phrase.length)) continue;
     skip.add(key(entry));
     entries.push({ ...entry, source: word, tag: 'medium' });
   }
@@ -46,8 +47,8 @@ function badWordsList(listDir: string, curated: readonly CategoryList[]): Catego
 export function createLexicalStage(options: LexicalStageOptions = {}): Stage {
   const listDir = options.listDir ?? DEFAULT_LIST_DIR;
   const curated = loadCategoryLists(listDir, LEXICAL_CATEGORIES);
-  const lists = options.badWords === false ? curated : [...curated, badWordsList(listDir, curated)];
-  const rules = compileRules(lists);
+  const curatedRules = compileRules(curated);
+  const rules = options.badWords === false ? curatedRules : compileRules([...curated, badWordsList(listDir, curatedRules)]);
   const allow = compileAllowList(loadList(join(listDir, 'allow.txt')));
   return {
     name: 'lexical',

@@ -39,7 +39,7 @@ t.test('emails, spelled-out emails, links and handles', async (t) => {
   t.same(contactOf('jane at yahoo.com'), ['contact:email@jane at yahoo.com']);
   t.same(hits('look at collegeboard.org for dates'), ['link:link@collegeboard.org']);
   t.same(hits('see https://www.example.com/jobs?id=1.'), ['link:link@https://www.example.com/jobs?id=1']);
-  t.same(hits('snapchat dot com'), ['off-platform:platform@snapchat', 'link:link@snapchat dot com']);
+  t.same(hits('snapchat dot com'), ['link:link@snapchat dot com']);
   t.same(contactOf('follow @maya_k22'), ['contact:handle@@maya_k22']);
   t.same(hits('e.g. the node.js docs, i.e. Mr. Smith'), []);
 });
@@ -48,7 +48,10 @@ t.test('platforms with intent phrases', async (t) => {
   t.same(hits('add me on snap maya_k22'), ['contact:handle@maya_k22', 'off-platform:intent@add me on', 'off-platform:ambiguous@snap']);
   t.same(screenWith(stage, 'hmu on insta').findings.map((f) => f.severity), ['high', 'high']);
   t.same(hits('we use a signal generator in the lab'), [], 'an ambiguous platform alone is nothing');
-  t.same(screenWith(stage, 'I saw on Instagram that your company is hiring').findings.map((f) => f.severity), ['low']);
+  t.same(hits('I saw on Instagram that your company is hiring'), [], 'a platform alone is nothing');
+  t.same(hits('my phone died, sorry'), []);
+  t.same(hits('add me on snapchat, it\'s coach_j99'), ['contact:handle@coach_j99', 'off-platform:intent@add me on', 'off-platform:platform@snapchat']);
+  t.same(hits('snapchat: maya_k22'), ['contact:handle@maya_k22', 'off-platform:platform@snapchat'], 'a platform with a username');
   t.same(hits('my number is 555 013 4567'), ['contact:phone@555 013 4567', 'off-platform:intent@my number is']);
   t.same(hits('lets talk on d1scord'), ['off-platform:intent@lets talk on', 'off-platform:platform@d1scord']);
   t.same(hits('Let us meet in the library during the supervised session'), []);
