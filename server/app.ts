@@ -15,11 +15,13 @@ import busPlugin from './plugins/bus.ts';
 import configPlugin from './plugins/config.ts';
 import databasePlugin from './plugins/database.ts';
 import errorHandler from './plugins/error-handler.ts';
+import filesPlugin from './plugins/files.ts';
 import messagingPlugin from './plugins/messaging.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import type { VideoGateway } from './realtime/connection.ts';
 import authRoutes from './routes/auth.ts';
 import conversationRoutes from './routes/conversations.ts';
+import fileRoutes from './routes/files.ts';
 import healthRoutes from './routes/health.ts';
 import matchingRoutes from './routes/matching.ts';
 import programRoutes from './routes/program.ts';
@@ -73,12 +75,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await fastify.register(busPlugin);
   await fastify.register(authPlugin);
   await fastify.register(messagingPlugin, { screener: options.screener ?? passThroughScreener() });
+  await fastify.register(filesPlugin);
 
   await fastify.register(healthRoutes);
   await fastify.register(authRoutes);
   await fastify.register(matchingRoutes);
   await fastify.register(programRoutes);
   await fastify.register(conversationRoutes);
+  await fastify.register(fileRoutes);
   await fastify.register(socketRoute, { video: options.video });
   await fastify.ready();
   return fastify;

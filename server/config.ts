@@ -28,6 +28,15 @@ export const ConfigSchema = Type.Object({
   MESSAGE_BURST: Type.Integer({ minimum: 1, default: 20, description: 'Messages one user may send at once' }),
   MAX_BAD_FRAMES: Type.Integer({ minimum: 1, default: 20, description: 'Malformed frames per minute before the socket is closed' }),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 5000 }),
+  FILE_MAX_BYTES: Type.Integer({ minimum: 1, default: 25 * 1024 * 1024, description: 'Largest file one upload may carry (bytes)' }),
+  FILE_QUOTA_BYTES: Type.Integer({ minimum: 1, default: 500 * 1024 * 1024, description: 'Total bytes of files one user may have uploaded' }),
+  FILE_ALLOWED_TYPES: Type.String({
+    default: 'image,pdf,office,text',
+    pattern: '^[a-z0-9.+/-]+(,[a-z0-9.+/-]+)*$',
+    description: 'File types programs allow by default: kinds (image, pdf, office, text) or MIME types, comma-separated',
+  }),
+  FILE_TEXT_SCREEN_CHARS: Type.Integer({ minimum: 1000, default: 200_000, description: 'Characters of a file\'s text screened; files with more are held for review' }),
+  FILE_PDF_MAX_PAGES: Type.Integer({ minimum: 1, default: 50, description: 'PDF pages whose text is extracted; longer PDFs are held for review' }),
   DEMO_SEED: Type.Boolean({ default: false, description: 'Create the demo program when the database is empty' }),
 });
 

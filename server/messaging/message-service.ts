@@ -3,7 +3,7 @@
  * length), screened through the one screening seam, persisted with its verdict and sequence number
  * in one transaction, acknowledged, then published on the bus for delivery.
  */
-import type { Screener, ScreeningResult, Role } from '../../moderation/types.ts';
+import type { Role, Screener, ScreeningRequest, ScreeningResult } from '../../moderation/types.ts';
 import { redact } from '../../moderation/redact.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { MessageStatus, PrismaClient } from '../generated/prisma/client.ts';
@@ -70,8 +70,14 @@ export class MessageService {
     return conversation;
   }
 
-  /** Sends a message; returns its acknowledgement, or throws `MESSAGE_BLOCKED` and other codes. */
-  async send(sender: AuthUser, input: { conversationId: string; clientId: string; body: string }): Promise<AckFrame> {
+  /**
+   * Sends a message; returns its acknowledgement, or throws `MESSAGE_BLOCKED` and other codes. A file
+   * message carries its `attachment` and the verdict its name and text already got (`screened`).
+   */
+  async send(
+    sender: AuthUser,
+    input: { conversationId: string; clientId: string; body: string; attachment?: messages.NewAttachment; screened?: ScreeningResult },
+  ): Promise<AckFrame> {
     if (input.body.length > this.#options.maxMessageChars) {
       throw new TrellisError('MESSAGE_TOO_LONG', `At most ${this.#options.maxMessageChars} characters`);
     }
@@ -88,7 +94,7 @@ export class MessageService {
       return this.#ackOrRefuse(earlier, input);
     }
 
-    const result = await this.#screen(sender, conversation, input.body);
+    const result = input.screened ?? (await this.screen(sender, conversation, input.body, 'message'));
     timer.lap('screen');
     recordVerdict(this.#options.metrics, result);
     const status = STATUS_OF_ACTION[result.action];
@@ -103,6 +109,7 @@ export class MessageService {
       severity: result.severity,
       categories: result.categories,
       verdict: JSON.parse(JSON.stringify(result)),
+      attachment: input.attachment,
     });
     timer.lap('store');
     if (!stored) {
@@ -123,11 +130,12 @@ export class MessageService {
     return this.#options.bus.deliverToConversation({ conversationId: message.conversationId, kind: 'message', message: toBusMessage(message) });
   }
 
-  async #screen(sender: AuthUser, conversation: ConversationAccess, text: string): Promise<ScreeningResult> {
+  /** Screens a text a sender posts in a conversation (a message, or a file's name or text). */
+  async screen(sender: AuthUser, conversation: ConversationAccess, text: string, kind: ScreeningRequest['kind']): Promise<ScreeningResult> {
     const now = new Date();
     const signals = await messages.listRecentSignals(this.#options.prisma, conversation.id, new Date(now.getTime() - RISK_WINDOW_MS));
     return this.#options.screener.screen({
-      kind: 'message',
+      kind,
       text,
       programId: conversation.programId,
       conversationId: conversation.id,

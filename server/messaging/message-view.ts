@@ -1,6 +1,6 @@
 /** How a stored message looks to each viewer, and what of it may travel on the bus. */
 import type { StoredMessage } from '../repositories/messages.ts';
-import type { WireMessage } from '../realtime/protocol.ts';
+import type { WireAttachment, WireMessage } from '../realtime/protocol.ts';
 
 /**
  * What the bus carries about a message: never the original text of a redacted message, only what
@@ -15,6 +15,8 @@ export interface BusMessage {
   status: StoredMessage['status'];
   redacted: boolean;
   createdAt: string;
+  /** The file a file message announces (metadata only; download through `GET /files/:id`). */
+  attachment?: WireAttachment;
 }
 
 /** Strips a stored message down to what may cross the bus. */
@@ -28,6 +30,14 @@ export function toBusMessage(message: StoredMessage): BusMessage {
     status: message.status,
     redacted: message.action === 'redact',
     createdAt: message.createdAt.toISOString(),
+    ...(message.attachment && {
+      attachment: {
+        id: message.attachment.id,
+        name: message.attachment.originalName,
+        size: Number(message.attachment.size),
+        mimeType: message.attachment.mimeType,
+      },
+    }),
   };
 }
 
@@ -66,5 +76,6 @@ export function viewFor(viewerId: string, message: BusMessage): WireMessage | nu
     status,
     redacted: message.redacted,
     createdAt: message.createdAt,
+    ...(message.attachment && { attachment: message.attachment }),
   };
 }

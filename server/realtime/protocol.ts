@@ -87,6 +87,16 @@ export interface WireMessage {
   status: 'delivered' | 'pending_review' | 'rejected';
   redacted: boolean;
   createdAt: string;
+  /** Present on a file message: the shared file (download it with `GET /files/:id`). */
+  attachment?: WireAttachment;
+}
+
+/** A file announced by a message: its id, sanitised name, size in bytes and sniffed type. */
+export interface WireAttachment {
+  id: string;
+  name: string;
+  size: number;
+  mimeType: string;
 }
 
 /** Frames the server sends. */

@@ -75,6 +75,7 @@ export const MESSAGE_FIELDS = {
   severity: true,
   categories: true,
   createdAt: true,
+  attachment: { select: { id: true, originalName: true, size: true, mimeType: true } },
 } as const satisfies Prisma.MessageSelect;
 
 /** A stored message. */
@@ -92,6 +93,17 @@ export interface NewMessage {
   severity: string;
   categories: string[];
   verdict: Prisma.InputJsonValue;
+  /** The file this message announces, stored in the same transaction. */
+  attachment?: NewAttachment;
+}
+
+/** A stored file announced by a message (its bytes are already in the file store). */
+export interface NewAttachment {
+  sha256: string;
+  size: number;
+  mimeType: string;
+  originalName: string;
+  metadataStripped: boolean;
 }
 
 /**
@@ -107,7 +119,15 @@ export async function appendMessage(prisma: PrismaClient, message: NewMessage): 
         data: { lastSeq: { increment: 1 } },
         select: { lastSeq: true },
       });
-      return tx.message.create({ data: { ...message, seq: lastSeq }, select: MESSAGE_FIELDS });
+      const { attachment, ...fields } = message;
+      return tx.message.create({
+        data: {
+          ...fields,
+          seq: lastSeq,
+          attachment: attachment && { create: { ...attachment, conversationId: message.conversationId, uploaderId: message.senderId } },
+        },
+        select: MESSAGE_FIELDS,
+      });
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return null;
