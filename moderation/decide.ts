@@ -50,6 +50,7 @@ export function mergeSpans(spans: readonly Span[]): Span[] {
 
 /** Applies the policy to the findings of a request. Unmatched findings are flagged. */
 export function decide(policy: ProgramPolicy, request: ScreeningRequest, all: readonly Finding[]): Decision {
+  if (all.length === 0) return { action: 'deliver', severity: 'none', categories: [], spans: [], alert: null, findings: [] };
   const findings = all.filter((f) => !allowedLink(f, policy.allowedDomains));
   const toStudent = request.recipientRoles.includes('student');
   let action: Action = 'deliver';

@@ -56,6 +56,17 @@ export function isWordUnit(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 128 && isLetterUnit(code));
 }
 
+/**
+ * Whether a walk that reached `node` by reading `code` could emit or go on at position `q`: the
+ * cheap check that spares most word starts a walk. Alternative readings are handled by the caller.
+ */
+function mayGoOn<T>(node: TrieNode<T>, code: number, text: string, q: number): boolean {
+  if (node.ends !== undefined) return true;
+  if (q >= text.length) return false;
+  const next = text.charCodeAt(q);
+  return isWordUnit(next) ? next === code || childOf(node, next) !== undefined : childOf(node, GAP) !== undefined;
+}
+
 const newNode = <T>(): TrieNode<T> => ({ ascii: new Array<TrieNode<T> | undefined>(ASCII_SLOTS).fill(undefined), other: undefined, ends: undefined });
 
 /** Many phrases compiled into one word-aware trie. */
@@ -97,7 +108,8 @@ export class PhraseMatcher<T> {
       const isWord = isWordUnit(code);
       if (isWord) {
         const root = previousIsWord ? this.#inside : this.#atStart;
-        if (childOf(root, code) !== undefined || alternatives?.has(p)) this.#walk(root, root, text, p, p, -1, alternatives, out);
+        const first = childOf(root, code);
+        if (alternatives?.has(p) || (first !== undefined && mayGoOn(first, code, text, p + 1))) this.#walk(root, root, text, p, p, -1, alternatives, out);
       }
       previousIsWord = isWord;
     }

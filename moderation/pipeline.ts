@@ -70,14 +70,15 @@ function withinBudget(pending: Promise<StageOutput>, budgetMs: number): Promise<
 class Screening {
   readonly findings: Finding[] = [];
   readonly timings: StageTiming[] = [];
-  readonly stageVersions: Record<string, string> = {};
+
+  /** `stageVersions` is the screener's (every stage runs for every message). */
+  constructor(readonly stageVersions: Readonly<Record<string, string>> = {}) {}
   scores: Record<string, number> | undefined;
   conversationRisk = 0;
   failure: { stage: string; reason: string } | undefined;
 
   /** Records a stage's outcome; a late, failed or malformed stage sets the failure. */
   record(stage: Stage, outcome: Outcome, ms: number): void {
-    this.stageVersions[stage.name] = stage.version;
     let failed: { outcome: 'error' | 'timeout'; error: string } | undefined;
     if ('error' in outcome) failed = outcome;
     else if (!Array.isArray(outcome.output?.findings)) failed = { outcome: 'error', error: 'returned no findings array' };
@@ -116,7 +117,7 @@ function failedResult(stage: string, error: unknown, screening = new Screening()
   const reason = reasonOf(error);
   return {
     action: 'hold', severity: 'high', categories: [], spans: [], findings: screening.findings,
-    stageVersions: screening.stageVersions, timings: screening.timings, conversationRisk: screening.conversationRisk,
+    stageVersions: { ...screening.stageVersions }, timings: screening.timings, conversationRisk: screening.conversationRisk,
     alert: { severity: 'high', reason: `screening failed at ${stage}: ${reason}` }, failure: { stage, reason },
   };
 }
@@ -126,7 +127,7 @@ function finish(policy: ProgramPolicy, request: ScreeningRequest, screening: Scr
   const decision = decide(policy, request, screening.findings);
   const result: ScreeningResult = {
     action: decision.action, severity: decision.severity, categories: decision.categories, spans: decision.spans,
-    findings: decision.findings, stageVersions: screening.stageVersions, timings: screening.timings,
+    findings: decision.findings, stageVersions: { ...screening.stageVersions }, timings: screening.timings,
     conversationRisk: screening.conversationRisk, alert: decision.alert,
   };
   if (screening.scores) result.scores = screening.scores;
@@ -154,6 +155,7 @@ export function createRuleScreener(options: RuleScreenerOptions): RuleScreener {
   const riskStages = options.risk === false ? [] : [createRiskStage(options.risk)];
   if (!options.stages) warmUp([...ruleStages, ...riskStages]);
   const stages = [...ruleStages, ...(options.extraStages ?? []), ...riskStages];
+  const versions = Object.fromEntries(stages.map((stage) => [stage.name, stage.version]));
   let closing: Promise<void> | undefined;
 
   /** Runs the stages from `index` on; synchronous until a stage returns a promise. */
@@ -181,7 +183,7 @@ export function createRuleScreener(options: RuleScreenerOptions): RuleScreener {
   }
 
   function screenNow(request: ScreeningRequest): ScreeningResult | Promise<ScreeningResult> {
-    const screening = new Screening();
+    const screening = new Screening(versions);
     try {
       const policy = policyFor(request.programId);
       const context: StageContext = { request, normalised: normalise(request.text), modelThresholds: policy.modelThresholds };

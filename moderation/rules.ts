@@ -7,11 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { PhraseMatcher, type PhraseMatch } from './matcher.ts';
 import { toOriginalSpan } from './normalise.ts';
 import { SEVERITY_TAGS, loadList, type ListEntry } from './phrases.ts';
-import type { NormalisedText } from './stage.ts';
+import type { NormalisedText, StageOutput } from './stage.ts';
 import { SEVERITIES, type Finding, type Severity } from './types.ts';
 
 /** The folder of the lists shipped with Trellis. */
 export const DEFAULT_LIST_DIR = fileURLToPath(new URL('./lists/', import.meta.url));
+
+/** The output of a stage that found nothing, shared (the runner only reads stage outputs). */
+export const NOTHING_FOUND: StageOutput = Object.freeze({ findings: Object.freeze([]) as unknown as Finding[] });
 
 /** What a list entry means when it matches. */
 export interface Rule {

@@ -5,13 +5,13 @@
  * are read from the literal view; platforms and intents from the normalised text.
  */
 import { join } from 'node:path';
-import { findAddresses } from '../contact/addresses.ts';
+import { findAddresses, type Address } from '../contact/addresses.ts';
 import { findPhoneNumbers } from '../contact/phone.ts';
-import { PhraseMatcher } from '../matcher.ts';
+import { PhraseMatcher, type PhraseMatch } from '../matcher.ts';
 import { normalise, toOriginalSpan } from '../normalise.ts';
 import { loadList } from '../phrases.ts';
-import { DEFAULT_LIST_DIR, insideAnother } from '../rules.ts';
-import type { Stage } from '../stage.ts';
+import { DEFAULT_LIST_DIR, NOTHING_FOUND, insideAnother } from '../rules.ts';
+import type { NormalisedText, Stage, TextView } from '../stage.ts';
 import type { Finding, Span } from '../types.ts';
 
 /** Kinds of entries in `contact.txt`. */
@@ -47,6 +47,43 @@ function finding(category: string, rule: string, span: Span): Finding {
   return { stage: 'contact', category, severity: 'medium', rule, span };
 }
 
+/** Turns what the detectors found into findings (see the module comment for the rules). */
+function contactFindings(
+  normalised: NormalisedText,
+  literal: TextView,
+  phones: ReadonlyArray<{ start: number; end: number }>,
+  addresses: readonly Address[],
+  matches: ReadonlyArray<PhraseMatch<{ kind: ContactKind; rule: string }>>,
+): Finding[] {
+  const details: Finding[] = [];
+  for (const phone of phones) details.push(finding('contact', 'phone', toOriginalSpan(literal, phone.start, phone.end)));
+  const links: Finding[] = [];
+  for (const address of addresses) {
+    const span = toOriginalSpan(literal, address.start, address.end);
+    if (address.kind === 'link') links.push({ ...finding('link', `link:${address.value}`, span), severity: 'low' });
+    else details.push(finding('contact', address.kind === 'email' ? `email:${address.value}` : 'handle', span));
+  }
+  const mentions: Finding[] = [];
+  let intent = false;
+  for (const match of matches) {
+    intent ||= match.value.kind === 'intent';
+    const span = toOriginalSpan(normalised, match.start, match.end);
+    mentions.push({ ...finding('off-platform', match.value.rule, span), severity: match.value.kind === 'intent' ? 'medium' : 'low' });
+  }
+  for (const mention of mentions) {
+    const username = usernameAfter(normalised.original, (mention.span as Span).end);
+    if (username && !overlapsAny(username, details) && !overlapsAny(username, mentions)) details.push(finding('contact', 'handle', username));
+  }
+  // NOTE: a platform name counts next to an intent or a contact detail ("snapchat: maya_k22"),
+  // an ambiguous one ("signal", "line") only next to an intent; an intent next to a platform or
+  // a contact detail makes every piece of it high.
+  const counts = (m: Finding): boolean => intent || (details.length > 0 && m.rule.startsWith('platform:'));
+  const offPlatform = mentions.filter((m) => counts(m) && !insideAnother(m, mentions));
+  const together = intent && (details.length > 0 || offPlatform.some((m) => !m.rule.startsWith('intent:')));
+  const findings = [...details, ...offPlatform, ...links];
+  return together ? findings.map((f) => (f.category === 'link' ? f : { ...f, severity: 'high' })) : findings;
+}
+
 /** Creates the contact stage; reads and validates `contact.txt` now. */
 export function createContactStage(options: ContactStageOptions = {}): Stage {
   const entries = loadList(join(options.listDir ?? DEFAULT_LIST_DIR, 'contact.txt'), CONTACT_LIST_KINDS);
@@ -54,37 +91,14 @@ export function createContactStage(options: ContactStageOptions = {}): Stage {
   return {
     name: 'contact',
     version: '1',
-    budgetMs: 25,
+    budgetMs: 50,
     screen({ normalised }) {
-      const literal = normalised.literal ?? (normalise(normalised.original).literal as NonNullable<typeof normalised.literal>);
-      const original = normalised.original;
-      const details: Finding[] = [];
-      for (const phone of findPhoneNumbers(literal.text)) details.push(finding('contact', 'phone', toOriginalSpan(literal, phone.start, phone.end)));
-      const links: Finding[] = [];
-      for (const address of findAddresses(literal.text)) {
-        const span = toOriginalSpan(literal, address.start, address.end);
-        if (address.kind === 'link') links.push({ ...finding('link', `link:${address.value}`, span), severity: 'low' });
-        else details.push(finding('contact', address.kind === 'email' ? `email:${address.value}` : 'handle', span));
-      }
-      const mentions: Finding[] = [];
-      let intent = false;
-      for (const match of phrases.match(normalised.text, normalised.alternatives)) {
-        intent ||= match.value.kind === 'intent';
-        const span = toOriginalSpan(normalised, match.start, match.end);
-        mentions.push({ ...finding('off-platform', match.value.rule, span), severity: match.value.kind === 'intent' ? 'medium' : 'low' });
-      }
-      for (const mention of mentions) {
-        const username = usernameAfter(original, (mention.span as Span).end);
-        if (username && !overlapsAny(username, details) && !overlapsAny(username, mentions)) details.push(finding('contact', 'handle', username));
-      }
-      // NOTE: a platform name counts next to an intent or a contact detail ("snapchat: maya_k22"),
-      // an ambiguous one ("signal", "line") only next to an intent; an intent next to a platform or
-      // a contact detail makes every piece of it high.
-      const counts = (m: Finding): boolean => intent || (details.length > 0 && m.rule.startsWith('platform:'));
-      const offPlatform = mentions.filter((m) => counts(m) && !insideAnother(m, mentions));
-      const together = intent && (details.length > 0 || offPlatform.some((m) => !m.rule.startsWith('intent:')));
-      const findings = [...details, ...offPlatform, ...links];
-      return { findings: together ? findings.map((f) => (f.category === 'link' ? f : { ...f, severity: 'high' })) : findings };
+      const literal = normalised.literal ?? (normalise(normalised.original).literal as TextView);
+      const phones = findPhoneNumbers(literal.text);
+      const addresses = findAddresses(literal.text);
+      const matches = phrases.match(normalised.text, normalised.alternatives);
+      if (phones.length === 0 && addresses.length === 0 && matches.length === 0) return NOTHING_FOUND;
+      return { findings: contactFindings(normalised, literal, phones, addresses, matches) };
     },
   };
 }

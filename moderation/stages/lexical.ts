@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Filter } from 'bad-words';
 import { loadList, normalisePhrase, type ListEntry } from '../phrases.ts';
 import type { PhraseMatcher } from '../matcher.ts';
-import { DEFAULT_LIST_DIR, compileAllowList, compileRules, findRules, loadCategoryLists, type CategoryList, type Rule } from '../rules.ts';
+import { DEFAULT_LIST_DIR, NOTHING_FOUND, compileAllowList, compileRules, findRules, loadCategoryLists, type CategoryList, type Rule } from '../rules.ts';
 import type { Stage } from '../stage.ts';
 
 /** Categories of the lexical stage, each read from `<listDir>/<category>.txt`. */
@@ -53,7 +53,10 @@ export function createLexicalStage(options: LexicalStageOptions = {}): Stage {
   return {
     name: 'lexical',
     version: '1',
-    budgetMs: 25,
-    screen: ({ normalised }) => ({ findings: findRules('lexical', rules, allow, normalised) }),
+    budgetMs: 50,
+    screen({ normalised }) {
+      const findings = findRules('lexical', rules, allow, normalised);
+      return findings.length === 0 ? NOTHING_FOUND : { findings };
+    },
   };
 }

@@ -7,7 +7,7 @@
  *
  * NOTE: runs after every other stage (it reads their findings from the context).
  */
-import type { Stage } from '../stage.ts';
+import type { Stage, StageOutput } from '../stage.ts';
 import type { Finding, PriorSignal, ScreeningRequest, Severity } from '../types.ts';
 import { ADULT_ROLES, maxSeverity } from '../direction.ts';
 
@@ -81,14 +81,18 @@ export function conversationRisk(request: ScreeningRequest, findings: readonly F
   return { score, severity, reason };
 }
 
+/** The output for a conversation without any signal. */
+const NO_RISK: StageOutput = Object.freeze({ findings: Object.freeze([]) as unknown as Finding[], conversationRisk: 0 });
+
 /** Creates the conversation risk stage (see the module comment). */
 export function createRiskStage(options: RiskOptions = {}): Stage {
   return {
     name: 'conversation-risk',
     version: '1',
-    budgetMs: 10,
+    budgetMs: 20,
     screen({ request, findings = [] }) {
       const risk = conversationRisk(request, findings, options);
+      if (risk.score === 0) return NO_RISK;
       const raised: Finding[] = risk.severity === 'none' ? [] : [{ stage: 'conversation-risk', category: RISK_CATEGORY, severity: risk.severity, rule: risk.reason, score: risk.score }];
       return { findings: raised, conversationRisk: risk.score };
     },

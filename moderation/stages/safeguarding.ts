@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { PhraseMatcher } from '../matcher.ts';
-import { DEFAULT_LIST_DIR, compileRules, findRules, loadCategoryLists, type Rule } from '../rules.ts';
+import { DEFAULT_LIST_DIR, NOTHING_FOUND, compileRules, findRules, loadCategoryLists, type Rule } from '../rules.ts';
 import type { Stage } from '../stage.ts';
 import { adultToStudent, raise } from '../direction.ts';
 import type { Finding, ScreeningRequest } from '../types.ts';
@@ -35,9 +35,10 @@ export function createSafeguardingStage(options: SafeguardingStageOptions = {}):
   return {
     name: 'safeguarding',
     version: '1',
-    budgetMs: 25,
-    screen: ({ request, normalised }) => ({
-      findings: findRules('safeguarding', rules, undefined, normalised).map((f) => directed(f, request)),
-    }),
+    budgetMs: 50,
+    screen({ request, normalised }) {
+      const findings = findRules('safeguarding', rules, undefined, normalised);
+      return findings.length === 0 ? NOTHING_FOUND : { findings: findings.map((f) => directed(f, request)) };
+    },
   };
 }

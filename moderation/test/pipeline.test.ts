@@ -7,7 +7,7 @@ import { request } from './helpers.ts';
 /** A stage that finds nothing, or does what `screen` says. */
 const stage = (name: string, screen: Stage['screen'], budgetMs = 50): Stage => ({ name, version: '7', budgetMs, screen });
 const quiet = stage('quiet', () => ({ findings: [] }));
-const build = (options: Partial<RuleScreenerOptions>) => createRuleScreener({ policyFor: () => defaultPolicy, risk: false, ...options });
+const build = (options: Partial<RuleScreenerOptions>) => createRuleScreener({ policyFor: () => defaultPolicy, risk: false, now: () => 0, ...options });
 
 t.test('a throwing stage holds the message with the failure recorded', async (t) => {
   const screener = build({ stages: [quiet, stage('broken', () => { throw new Error('list missing'); }), quiet] });
@@ -43,7 +43,7 @@ t.test('a rejecting or malformed stage holds the message', async (t) => {
 });
 
 t.test('a policy that cannot be found holds the message; screen never throws', async (t) => {
-  const screener = createRuleScreener({ policyFor: () => { throw new Error('no such program'); }, stages: [quiet] });
+  const screener = createRuleScreener({ policyFor: () => { throw new Error('no such program'); }, stages: [quiet], now: () => 0 });
   const result = await screener.screen(request('hello'));
   t.same([result.action, result.failure], ['hold', { stage: 'pipeline', reason: 'no such program' }]);
 });
@@ -54,7 +54,7 @@ t.test('extra stages see earlier findings and the model thresholds; their scores
     seen = { findings: (context.findings ?? []).map((f) => f.category), thresholds: context.modelThresholds };
     return { findings: [{ stage: 'classifier', category: 'toxicity', severity: 'high', rule: 'toxic', score: 0.93 }], scores: { toxic: 0.93 } };
   });
-  const screener = createRuleScreener({ policyFor: () => defaultPolicy, extraStages: [model] });
+  const screener = createRuleScreener({ policyFor: () => defaultPolicy, extraStages: [model], now: () => 0 });
   const result = await screener.screen(request('what the fuck'));
   t.same(seen?.findings, ['profanity']);
   t.equal(seen?.thresholds?.toxic, defaultPolicy.modelThresholds.toxic);
@@ -73,4 +73,20 @@ t.test('synchronous stages answer without a promise; close is safe twice', async
   await screener.close();
   await screener.close();
   t.equal(closed, 1);
+});
+
+t.test('each rule stage fails closed when it throws or runs over its budget', async (t) => {
+  let clock = 0;
+  const screener = createRuleScreener({ policyFor: () => defaultPolicy, now: () => clock });
+  t.teardown(() => screener.close());
+  for (const each of screener.stages) {
+    const original = each.screen;
+    each.screen = () => { throw new Error(`${each.name} broke`); };
+    const thrown = await screener.screen(request('see you in the library'));
+    each.screen = (context) => { clock += each.budgetMs + 1; return original.call(each, context); };
+    const late = await screener.screen(request('see you in the library'));
+    each.screen = original;
+    t.same([thrown.action, thrown.failure, late.action, late.failure?.stage], ['hold', { stage: each.name, reason: `${each.name} broke` }, 'hold', each.name], each.name);
+  }
+  t.equal((await screener.screen(request('see you in the library'))).action, 'deliver', 'restored');
 });

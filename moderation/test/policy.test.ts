@@ -4,7 +4,9 @@ import { PolicyError, defaultPolicy, parsePolicy, redact, type ProgramPolicy } f
 import type { Role } from '../types.ts';
 import { request } from './helpers.ts';
 
-const screener = createRuleScreener({ policyFor: () => defaultPolicy });
+// A still clock: these tests are about the policy, not about stage budgets on a busy machine.
+const still = (): number => 0;
+const screener = createRuleScreener({ policyFor: () => defaultPolicy, now: still });
 const mentorToStudent = { senderRole: 'mentor' as Role, recipientRoles: ['student' as Role] };
 const studentToMentor = { senderRole: 'student' as Role, recipientRoles: ['mentor' as Role] };
 t.teardown(() => screener.close());
@@ -62,7 +64,7 @@ t.test('program rules come first; allowed domains raise nothing', async (t) => {
     rules: [{ categories: ['contact'], senderRoles: ['coordinator'], action: 'deliver' }],
     allowedDomains: ['collegeboard.org'],
   });
-  const program = createRuleScreener({ policyFor: (id) => (id === 'custom' ? custom : defaultPolicy) });
+  const program = createRuleScreener({ policyFor: (id) => (id === 'custom' ? custom : defaultPolicy), now: still });
   t.teardown(() => program.close());
   const fromCoordinator = { programId: 'custom', senderRole: 'coordinator' as Role, recipientRoles: ['student' as Role] };
   t.equal((await program.screen(request('call the office at 555 013 4567', fromCoordinator))).action, 'deliver');
