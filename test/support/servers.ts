@@ -67,10 +67,13 @@ function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void>
   });
 }
 
-/** Runs a command as the `postgres` user when this process is root (initdb refuses root). */
-function asPostgresUser(command: string, args: string[]): [string, string[]] {
-  if (process.getuid?.() !== 0) return [command, args];
-  return ['runuser', ['-u', 'postgres', '--', command, ...args]];
+/** Spawn options that run PostgreSQL as the `postgres` user when this process is root (initdb refuses root). */
+function asPostgresUser(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  const uid = id('-u');
+  if (!Number.isInteger(uid) || uid <= 0) throw new Error("running as root needs the 'postgres' user: install it with 'apt-get install -y postgresql'");
+  return { uid, gid: id('-g') };
 }
 
 /** Starts a throw-away PostgreSQL server with a `trellis` database. */
@@ -80,17 +83,17 @@ export async function startPostgres(): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'trellis-pg-'));
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
-  const [initCommand, initArgs] = asPostgresUser(initdb, ['-D', data, '-U', 'trellis', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  const init = spawnSync(initCommand, initArgs, { encoding: 'utf8' });
+  const user = asPostgresUser();
+  const init = spawnSync(initdb, ['-D', data, '-U', 'trellis', '--auth=trust', '-E', 'UTF8', '--no-sync'], { encoding: 'utf8', ...user });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
   let child: ChildProcess;
   const launch = async () => {
-    const [command, args] = asPostgresUser(postgres, [
+    const args = [
       '-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
       '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200',
-    ]);
-    child = spawn(command, args, { stdio: 'ignore' });
+    ];
+    child = spawn(postgres, args, { stdio: 'ignore', ...user });
     const { default: pg } = await import('pg');
     await waitFor(async () => {
       const client = new pg.Client({ host: '127.0.0.1', port, user: 'trellis', database: 'postgres' });

@@ -1,0 +1,92 @@
+import t from 'tap';
+import type { AlertEvent, Bus, BusListener, ConversationEvent, UserEvent } from '../server/bus/bus.ts';
+import { LocalBus } from '../server/bus/local-bus.ts';
+import { RedisBus } from '../server/bus/redis-bus.ts';
+import { eventually } from './support/app.ts';
+import { startRedis } from './support/servers.ts';
+
+/** A listener that records everything it hears. */
+function recorder() {
+  const heard = { conversation: [] as ConversationEvent[], user: [] as UserEvent[], alert: [] as AlertEvent[], resync: 0 };
+  const listener: BusListener = {
+    conversation: (event) => heard.conversation.push(event),
+    user: (event) => heard.user.push(event),
+    alert: (event) => heard.alert.push(event),
+    resync: () => heard.resync++,
+  };
+  return { heard, listener };
+}
+
+/**
+ * The behaviour required of every bus: events published on any node reach the listener of every
+ * node, each once, in publish order. Returns what each node heard.
+ */
+async function exercise(buses: Bus[]) {
+  const recorders = buses.map((bus) => {
+    const record = recorder();
+    bus.listen(record.listener);
+    return record;
+  });
+  const first = buses[0]!;
+  const last = buses.at(-1)!;
+  await first.ping();
+  await first.deliverToConversation({ conversationId: 'c1', kind: 'message', seq: 1 });
+  await last.notifyUser({ userId: 'u1', kind: 'conversation.added', conversationId: 'c1' });
+  await first.publishAlert({ programId: 'p1', severity: 'critical' });
+  for (let seq = 2; seq <= 50; seq++) await last.deliverToConversation({ conversationId: 'c1', kind: 'message', seq });
+  for (const { heard } of recorders) {
+    await eventually(() => heard.conversation.length >= 50 && heard.user.length >= 1 && heard.alert.length >= 1, 5000);
+  }
+  return recorders.map((r) => r.heard);
+}
+
+const EXPECTED_SEQS = Array.from({ length: 50 }, (_, i) => i + 1);
+
+t.test('in-process bus', async (t) => {
+  const bus = new LocalBus();
+  t.teardown(() => bus.close());
+  const [heard] = await exercise([bus]);
+  t.same(heard!.conversation.map((e) => e.seq), EXPECTED_SEQS, 'deliveries in publish order, once each');
+  t.same(heard!.user, [{ userId: 'u1', kind: 'conversation.added', conversationId: 'c1' }]);
+  t.same(heard!.alert, [{ programId: 'p1', severity: 'critical' }]);
+});
+
+t.test('Redis bus between two nodes', async (t) => {
+  const redis = await startRedis();
+  t.teardown(() => redis.stop());
+  const onError = () => {};
+  const buses = [await RedisBus.connect(redis.url, onError), await RedisBus.connect(redis.url, onError)];
+  t.teardown(() => Promise.all(buses.map((bus) => bus.close())));
+  for (const [node, heard] of (await exercise(buses)).entries()) {
+    t.same(heard.conversation.map((e) => e.seq), EXPECTED_SEQS, `node ${node}: deliveries in publish order, once each`);
+    t.same(heard.user, [{ userId: 'u1', kind: 'conversation.added', conversationId: 'c1' }]);
+    t.same(heard.alert, [{ programId: 'p1', severity: 'critical' }]);
+  }
+});
+
+t.test('Redis bus asks for a resync after reconnecting, and publishes again', async (t) => {
+  const redis = await startRedis();
+  t.teardown(() => redis.stop());
+  const bus = await RedisBus.connect(redis.url, () => {});
+  t.teardown(() => bus.close());
+  const { heard, listener } = recorder();
+  bus.listen(listener);
+  await redis.restart();
+  await eventually(() => heard.resync > 0, 15_000, 'resync after reconnect');
+  await eventually(async () => {
+    await bus.deliverToConversation({ conversationId: 'c', kind: 'message', seq: 1 });
+    return heard.conversation.length > 0;
+  }, 15_000, 'delivery after reconnect');
+  t.pass('delivers after Redis restarted');
+});
+
+t.test('an unreachable Redis fails the connect', async (t) => {
+  await t.rejects(RedisBus.connect('redis://127.0.0.1:1', () => {}));
+});
+
+t.test('a closed bus refuses to publish', async (t) => {
+  const bus = new LocalBus();
+  await bus.close();
+  await t.rejects(bus.deliverToConversation({ conversationId: 'c', kind: 'typing' }));
+  await t.rejects(bus.ping());
+});
