@@ -7,7 +7,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { passThroughScreener } from '../moderation/pass-through.ts';
 import type { Screener } from '../moderation/types.ts';
 import type { Config } from './config.ts';
 import authPlugin from './plugins/auth.ts';
@@ -17,6 +16,7 @@ import databasePlugin from './plugins/database.ts';
 import errorHandler from './plugins/error-handler.ts';
 import filesPlugin from './plugins/files.ts';
 import messagingPlugin from './plugins/messaging.ts';
+import screeningPlugin from './plugins/screening.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import type { VideoGateway } from './realtime/connection.ts';
 import authRoutes from './routes/auth.ts';
@@ -25,6 +25,10 @@ import fileRoutes from './routes/files.ts';
 import healthRoutes from './routes/health.ts';
 import matchingRoutes from './routes/matching.ts';
 import programRoutes from './routes/program.ts';
+import auditRoutes from './routes/audit.ts';
+import policyRoutes from './routes/policy.ts';
+import reportRoutes from './routes/reports.ts';
+import reviewRoutes from './routes/review.ts';
 import { ErrorResponse } from './routes/schemas.ts';
 import socketRoute from './routes/socket.ts';
 
@@ -50,6 +54,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     requestIdHeader: 'x-request-id',
     bodyLimit: 1024 * 1024,
+    // Opening and migrating the embedded database takes more than Fastify's default 10 s on a busy machine.
+    pluginTimeout: 120_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
   if (options.logger) {
     fastify.log = fastify.log.child({}, { serializers: { req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: maskToken(req.url) }) } });
@@ -74,7 +80,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await fastify.register(databasePlugin);
   await fastify.register(busPlugin);
   await fastify.register(authPlugin);
-  await fastify.register(messagingPlugin, { screener: options.screener ?? passThroughScreener() });
+  await fastify.register(screeningPlugin, { screener: options.screener });
+  await fastify.register(messagingPlugin, { screener: fastify.moderation.screener, recordScreening: fastify.moderation.recordScreening });
   await fastify.register(filesPlugin);
 
   await fastify.register(healthRoutes);
@@ -83,6 +90,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await fastify.register(programRoutes);
   await fastify.register(conversationRoutes);
   await fastify.register(fileRoutes);
+  await fastify.register(policyRoutes);
+  await fastify.register(reviewRoutes);
+  await fastify.register(reportRoutes);
+  await fastify.register(auditRoutes);
   await fastify.register(socketRoute, { video: options.video });
   await fastify.ready();
   return fastify;

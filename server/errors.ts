@@ -22,6 +22,7 @@ export const ErrorCode = {
   NOT_IN_PROGRAM: { status: 403, message: 'The user is not in your program' },
   CLIENT_ID_REUSED: { status: 409, message: 'This client id was used for a different message' },
   MESSAGE_BLOCKED: { status: 422, message: 'The message breaks the program policy and was not sent' },
+  POLICY_INVALID: { status: 400, message: 'The moderation policy is not valid' },
   FILE_MISSING: { status: 400, message: 'The request carries no file part' },
   FILE_TOO_LARGE: { status: 413, message: 'The file is larger than allowed' },
   FILE_QUOTA_EXCEEDED: { status: 413, message: 'Your file storage quota is used up' },

@@ -6,7 +6,7 @@
 import type { Role, Screener, ScreeningRequest, ScreeningResult } from '../../moderation/types.ts';
 import { redact } from '../../moderation/redact.ts';
 import type { Bus } from '../bus/bus.ts';
-import type { MessageStatus, PrismaClient } from '../generated/prisma/client.ts';
+import type { MessageStatus, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { TrellisError } from '../errors.ts';
 import { recordVerdict, stageTimer, type TrellisMetrics } from '../metrics/metrics.ts';
 import * as messages from '../repositories/messages.ts';
@@ -26,6 +26,15 @@ export type ScreenedListener = (event: {
   sender: AuthUser;
 }) => Promise<void>;
 
+/**
+ * Records a screening inside the message's transaction (decision, review, alert and audit rows);
+ * may return work to run after commit (publishing the alert).
+ */
+export type ScreeningRecorder = (
+  tx: Prisma.TransactionClient,
+  event: Parameters<ScreenedListener>[0],
+) => Promise<(() => Promise<void>) | undefined>;
+
 /** What the message service needs. */
 export interface MessageServiceOptions {
   prisma: PrismaClient;
@@ -33,6 +42,8 @@ export interface MessageServiceOptions {
   screener: Screener;
   maxMessageChars: number;
   onScreened?: ScreenedListener;
+  /** Records the verdict's rows in the message's own transaction. */
+  recordScreening?: ScreeningRecorder;
   /** Counts verdicts and times the stages of a send, when the node exports metrics. */
   metrics?: TrellisMetrics;
 }
@@ -98,6 +109,8 @@ export class MessageService {
     timer.lap('screen');
     recordVerdict(this.#options.metrics, result);
     const status = STATUS_OF_ACTION[result.action];
+    const record = this.#options.recordScreening;
+    let afterCommit: (() => Promise<void>) | undefined;
     const stored = await messages.appendMessage(prisma, {
       conversationId: conversation.id,
       senderId: sender.id,
@@ -110,7 +123,9 @@ export class MessageService {
       categories: result.categories,
       verdict: JSON.parse(JSON.stringify(result)),
       attachment: input.attachment,
-    });
+    }, record && (async (tx, row) => {
+      afterCommit = await record(tx, { message: row, result, conversation, sender });
+    }));
     timer.lap('store');
     if (!stored) {
       // A concurrent resend of the same client id won the race: answer as it was answered.
@@ -119,6 +134,7 @@ export class MessageService {
       return this.#ackOrRefuse(winner, input);
     }
     await this.#options.onScreened?.({ message: stored, result, conversation, sender });
+    await afterCommit?.();
     timer.lap('on_screened');
     if (status !== 'blocked') await this.#publish(stored);
     timer.lap('publish');

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { Screener } from '../../moderation/types.ts';
-import { MessageService } from '../messaging/message-service.ts';
+import { MessageService, type ScreeningRecorder } from '../messaging/message-service.ts';
 import { Hub } from '../realtime/hub.ts';
 import { RateLimiter } from '../realtime/rate-limiter.ts';
 
@@ -21,6 +21,8 @@ declare module 'fastify' {
 export interface MessagingPluginOptions {
   /** The screener every message passes through. */
   screener: Screener;
+  /** Records each verdict's decision, review, alert and audit rows in the message's transaction. */
+  recordScreening?: ScreeningRecorder;
 }
 
 /** Wires the screening seam, the message service and the hub; drains sockets on shutdown. */
@@ -34,6 +36,7 @@ export default fp<MessagingPluginOptions>(
         prisma: fastify.db.prisma,
         bus: fastify.bus,
         screener: options.screener,
+        recordScreening: options.recordScreening,
         maxMessageChars: config.MAX_MESSAGE_CHARS,
         metrics: fastify.metrics,
       }),

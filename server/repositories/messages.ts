@@ -109,9 +109,14 @@ export interface NewAttachment {
 /**
  * Appends a message at the conversation's next sequence number. The row lock taken by the increment
  * serialises writers of one conversation, so sequence numbers commit in order with no gaps.
+ * `within` runs in the same transaction after the insert (the verdict's decision and audit rows).
  * Returns null when the sender already used this client id (nothing is written).
  */
-export async function appendMessage(prisma: PrismaClient, message: NewMessage): Promise<StoredMessage | null> {
+export async function appendMessage(
+  prisma: PrismaClient,
+  message: NewMessage,
+  within?: (tx: Prisma.TransactionClient, stored: StoredMessage) => Promise<void>,
+): Promise<StoredMessage | null> {
   try {
     return await inTransaction(prisma, async (tx) => {
       const { lastSeq } = await tx.conversation.update({
@@ -120,7 +125,7 @@ export async function appendMessage(prisma: PrismaClient, message: NewMessage): 
         select: { lastSeq: true },
       });
       const { attachment, ...fields } = message;
-      return tx.message.create({
+      const stored = await tx.message.create({
         data: {
           ...fields,
           seq: lastSeq,
@@ -128,6 +133,8 @@ export async function appendMessage(prisma: PrismaClient, message: NewMessage): 
         },
         select: MESSAGE_FIELDS,
       });
+      await within?.(tx, stored);
+      return stored;
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return null;

@@ -1,0 +1,60 @@
+/** The append-only, hash-chained audit log (rules in `server/audit/chain.ts`). */
+import { Prisma } from '../generated/prisma/client.ts';
+import type { Db } from '../db/client.ts';
+import { GENESIS_HASH, serialiseContent, type AuditContent, type AuditRecord, type JsonValue } from '../audit/chain.ts';
+
+/** An entry to append; `at` defaults to now. */
+export interface NewAuditEntry {
+  actorId: string | null;
+  kind: string;
+  subjectIds: string[];
+  data: Record<string, unknown>;
+  at?: Date;
+}
+
+/**
+ * Appends one entry in a single statement. The upsert of the one `AuditHead` row takes its row lock
+ * until the surrounding transaction commits, so appends from every node are serialised and the
+ * chain cannot fork; a waiting writer re-reads the head as committed by the one before it.
+ *
+ * NOTE: call it last in a transaction, since the head lock is held until commit.
+ */
+export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<number> {
+  const content: AuditContent = {
+    at: new Date((entry.at ?? new Date()).getTime()),
+    actorId: entry.actorId,
+    kind: entry.kind,
+    subjectIds: entry.subjectIds,
+    // Round-trip through JSON so that what is hashed is exactly what jsonb stores and gives back.
+    data: JSON.parse(JSON.stringify(entry.data)) as JsonValue,
+  };
+  const text = serialiseContent(content);
+  const rows = await db.$queryRaw<{ seq: number }[]>(Prisma.sql`
+    WITH head AS (
+      INSERT INTO "AuditHead" ("id", "seq", "prevHash", "hash")
+      VALUES (1, 1, ${GENESIS_HASH}, encode(sha256(convert_to(${GENESIS_HASH} || E'\n1\n' || ${text}, 'UTF8')), 'hex'))
+      ON CONFLICT ("id") DO UPDATE SET
+        "seq" = "AuditHead"."seq" + 1,
+        "prevHash" = "AuditHead"."hash",
+        "hash" = encode(sha256(convert_to("AuditHead"."hash" || E'\n' || ("AuditHead"."seq" + 1)::text || E'\n' || ${text}, 'UTF8')), 'hex')
+      RETURNING "seq", "prevHash", "hash"
+    )
+    INSERT INTO "AuditEntry" ("seq", "at", "actorId", "kind", "subjectIds", "data", "prevHash", "hash")
+    SELECT "seq", ${content.at.toISOString()}::timestamp(3), ${content.actorId}, ${content.kind},
+           ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(content.subjectIds)}::jsonb)),
+           ${JSON.stringify(content.data)}::jsonb, "prevHash", "hash"
+    FROM head
+    RETURNING "seq"`);
+  return Number(rows[0]?.seq);
+}
+
+/** A page of entries after a position, in sequence order. */
+export async function listAuditEntries(db: Db, afterSeq: number, limit: number): Promise<AuditRecord[]> {
+  const rows = await db.auditEntry.findMany({ where: { seq: { gt: afterSeq } }, orderBy: { seq: 'asc' }, take: limit });
+  return rows.map((row) => ({ ...row, data: row.data as JsonValue }));
+}
+
+/** The head of the chain (last position and hash), or null before the first entry. */
+export function getAuditHead(db: Db): Promise<{ seq: number; hash: string } | null> {
+  return db.auditHead.findUnique({ where: { id: 1 }, select: { seq: true, hash: true } });
+}
