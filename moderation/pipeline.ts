@@ -70,30 +70,33 @@ function withinBudget(pending: Promise<StageOutput>, budgetMs: number): Promise<
 class Screening {
   readonly findings: Finding[] = [];
   readonly timings: StageTiming[] = [];
-
-  /** `stageVersions` is the screener's (every stage runs for every message). */
-  constructor(readonly stageVersions: Readonly<Record<string, string>> = {}) {}
   scores: Record<string, number> | undefined;
   conversationRisk = 0;
   failure: { stage: string; reason: string } | undefined;
 
-  /** Records a stage's outcome; a late, failed or malformed stage sets the failure. */
-  record(stage: Stage, outcome: Outcome, ms: number): void {
-    let failed: { outcome: 'error' | 'timeout'; error: string } | undefined;
-    if ('error' in outcome) failed = outcome;
-    else if (!Array.isArray(outcome.output?.findings)) failed = { outcome: 'error', error: 'returned no findings array' };
-    else if (ms > stage.budgetMs) failed = { outcome: 'timeout', error: `took ${ms.toFixed(1)} ms, over its budget of ${stage.budgetMs} ms` };
-    if (!failed || failed.outcome === 'timeout') this.#merge(outcome);
-    this.timings.push(failed ? { stage: stage.name, version: stage.version, ms, outcome: failed.outcome, error: failed.error } : { stage: stage.name, version: stage.version, ms, outcome: 'ok' });
-    if (failed) this.failure ??= { stage: stage.name, reason: failed.error };
+  /** `stageVersions` is the screener's (every stage runs for every message). */
+  constructor(readonly stageVersions: Readonly<Record<string, string>> = {}) {}
+
+  /** Records a stage that answered; a malformed or late answer counts as a failure (a late one keeps its findings). */
+  answered(stage: Stage, output: StageOutput, ms: number): void {
+    if (!Array.isArray(output?.findings)) return this.failed(stage, 'error', 'returned no findings array', ms);
+    for (const f of output.findings) this.findings.push(f);
+    if (output.scores) this.scores = { ...this.scores, ...output.scores };
+    if (typeof output.conversationRisk === 'number') this.conversationRisk = output.conversationRisk;
+    if (ms > stage.budgetMs) return this.failed(stage, 'timeout', `took ${ms.toFixed(1)} ms, over its budget of ${stage.budgetMs} ms`, ms);
+    this.timings.push({ stage: stage.name, version: stage.version, ms, outcome: 'ok' });
   }
 
-  #merge(outcome: Outcome): void {
-    if (!('output' in outcome) || !Array.isArray(outcome.output?.findings)) return;
-    const { findings, scores, conversationRisk } = outcome.output;
-    for (const f of findings) this.findings.push(f);
-    if (scores) this.scores = { ...this.scores, ...scores };
-    if (typeof conversationRisk === 'number') this.conversationRisk = conversationRisk;
+  /** Records a stage that threw, rejected or ran out of time. */
+  failed(stage: Stage, outcome: 'error' | 'timeout', error: string, ms: number): void {
+    this.timings.push({ stage: stage.name, version: stage.version, ms, outcome, error });
+    this.failure ??= { stage: stage.name, reason: error };
+  }
+
+  /** Records the outcome of an asynchronous stage. */
+  settled(stage: Stage, outcome: Outcome, ms: number): void {
+    if ('output' in outcome) this.answered(stage, outcome.output, ms);
+    else this.failed(stage, outcome.outcome, outcome.error, ms);
   }
 }
 
@@ -168,16 +171,16 @@ export function createRuleScreener(options: RuleScreenerOptions): RuleScreener {
       try {
         output = stage.screen(context);
       } catch (error) {
-        screening.record(stage, { error: reasonOf(error), outcome: 'error' }, now() - started);
+        screening.failed(stage, 'error', reasonOf(error), now() - started);
         continue;
       }
       if (isPromise(output)) {
         return withinBudget(output, stage.budgetMs).then((outcome) => {
-          screening.record(stage, outcome, now() - started);
+          screening.settled(stage, outcome, now() - started);
           return runFrom(i + 1, context, policy, screening);
         });
       }
-      screening.record(stage, { output }, now() - started);
+      screening.answered(stage, output, now() - started);
     }
     return finish(policy, context.request, screening);
   }

@@ -51,6 +51,20 @@ function isPhone(groups: readonly Group[]): boolean {
   return allSingles || short <= 2;
 }
 
+/** The digit a word `text[i, j)` spells, or -1; `oh` and `o` read as zero only inside a number. */
+function digitWordAt(text: string, i: number, j: number, inNumber: boolean): number {
+  const length = j - i;
+  if (length > 5) return -1;
+  for (const [word, digit] of DIGIT_WORDS) if (word.length === length && text.startsWith(word, i)) return digit;
+  if (inNumber) for (const word of ZERO_WORDS) if (word.length === length && text.startsWith(word, i)) return 0;
+  return -1;
+}
+
+/** Adds the sequence of groups to `found` if it is a phone number. */
+function closeSequence(groups: readonly Group[], found: Array<{ start: number; end: number }>): void {
+  if (isPhone(groups)) found.push({ start: (groups[0] as Group).start, end: (groups[groups.length - 1] as Group).end });
+}
+
 /**
  * Finds phone numbers in a literal view's text; returns ranges of that text `[start, end)`
  * from the first to the last digit.
@@ -60,36 +74,34 @@ export function findPhoneNumbers(text: string): Array<{ start: number; end: numb
   if (!MAYBE_NUMBER.test(text)) return found;
   let groups: Group[] = [];
   let gap = 0;
-  const close = (): void => {
-    if (groups.length > 0 && isPhone(groups)) {
-      found.push({ start: (groups[0] as Group).start, end: (groups[groups.length - 1] as Group).end });
-    }
-    groups = [];
-    gap = 0;
-  };
   for (let i = 0; i < text.length; ) {
     const c = text.charCodeAt(i);
     let j = i + 1;
+    let breaks = false;
     if (isDigit(c)) {
       while (j < text.length && isDigit(text.charCodeAt(j))) j++;
       groups.push({ start: i, end: j, digits: text.slice(i, j), spelled: false });
       gap = 0;
     } else if (isLetter(c)) {
       while (j < text.length && isLetter(text.charCodeAt(j))) j++;
-      const word = text.slice(i, j);
-      const digit = DIGIT_WORDS.get(word) ?? (groups.length > 0 && ZERO_WORDS.has(word) ? 0 : undefined);
-      if (digit === undefined) close();
+      const digit = digitWordAt(text, i, j, groups.length > 0);
+      if (digit < 0) breaks = true;
       else {
         groups.push({ start: i, end: j, digits: String(digit), spelled: true });
         gap = 0;
       }
-    } else if (SEPARATORS.has(c) && ++gap <= MAX_GAP) {
-      // a separator inside a number
-    } else {
-      close();
+    } else if (!SEPARATORS.has(c) || ++gap > MAX_GAP) {
+      breaks = true;
+    }
+    if (breaks) {
+      if (groups.length > 0) {
+        closeSequence(groups, found);
+        groups = [];
+      }
+      gap = 0;
     }
     i = j;
   }
-  close();
+  if (groups.length > 0) closeSequence(groups, found);
   return found;
 }
