@@ -1,0 +1,33 @@
+/** Batched scoring of sparse feature vectors with a loaded network. */
+import * as tf from '@tensorflow/tfjs';
+import type { SparseVector } from './features.ts';
+import { forward, mapWeights, networkWeights, type NetworkWeights } from './network.ts';
+import { pack } from './sparse.ts';
+
+/** The forward pass of a trained network on sparse inputs, holding its own copy of the weights. */
+export class SparseForward {
+  readonly #weights: NetworkWeights;
+  /** Number of outputs (labels). */
+  readonly outputs: number;
+
+  /** Copies the weights of `model`'s `hidden` and `output` layers (the model may be disposed afterwards). */
+  constructor(model: tf.LayersModel) {
+    this.#weights = mapWeights(networkWeights(model), (weight) => tf.keep(weight.clone()));
+    this.outputs = this.#weights.outputBias.shape[0];
+  }
+
+  /** Scores of each vector: one `Float32Array` of `outputs` probabilities per input, in order. */
+  async predict(vectors: readonly SparseVector[]): Promise<Float32Array[]> {
+    if (vectors.length === 0) return [];
+    const batch = pack(vectors);
+    const probabilities = tf.tidy(() => forward(batch, this.#weights));
+    const flat = (await probabilities.data()) as Float32Array;
+    probabilities.dispose();
+    return vectors.map((_, row) => flat.subarray(row * this.outputs, (row + 1) * this.outputs));
+  }
+
+  /** Releases the weight tensors. */
+  dispose(): void {
+    tf.dispose(Object.values(this.#weights));
+  }
+}
