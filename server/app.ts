@@ -9,13 +9,14 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Screener } from '../moderation/types.ts';
 import type { Config } from './config.ts';
+import { CloseCode } from './errors.ts';
 import authPlugin from './plugins/auth.ts';
 import busPlugin from './plugins/bus.ts';
 import configPlugin from './plugins/config.ts';
 import databasePlugin from './plugins/database.ts';
 import errorHandler from './plugins/error-handler.ts';
 import filesPlugin from './plugins/files.ts';
-import messagingPlugin from './plugins/messaging.ts';
+import messagingPlugin, { drainConnections } from './plugins/messaging.ts';
 import screeningPlugin from './plugins/screening.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import type { VideoGateway } from './realtime/connection.ts';
@@ -76,6 +77,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await fastify.register(websocket, {
     // Frames up to this size are read and refused with FRAME_TOO_LARGE; larger ones close the socket.
     options: { maxPayload: Math.max(options.config.MAX_FRAME_BYTES * 4, 1024 * 1024) },
+    // NOTE: replaces the plugin's default, which closes sockets at once: in-flight sends finish first and
+    // clients get the shutdown code that tells them to reconnect elsewhere.
+    preClose: async function (this: FastifyInstance) {
+      await drainConnections(this);
+      for (const socket of this.websocketServer.clients) socket.close(CloseCode.SHUTDOWN, 'server shutting down');
+      await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
+    },
   });
   await fastify.register(databasePlugin);
   await fastify.register(busPlugin);

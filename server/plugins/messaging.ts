@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Screener } from '../../moderation/types.ts';
 import { MessageService, type ScreeningRecorder } from '../messaging/message-service.ts';
@@ -25,7 +26,16 @@ export interface MessagingPluginOptions {
   recordScreening?: ScreeningRecorder;
 }
 
-/** Wires the screening seam, the message service and the hub; drains sockets on shutdown. */
+/**
+ * Lets every socket's sends in flight finish, then closes it with the shutdown code so clients
+ * reconnect to another node; gives up waiting after the configured grace period.
+ */
+export async function drainConnections(fastify: FastifyInstance): Promise<void> {
+  const drained = Promise.all([...fastify.hub.connections()].map((connection) => connection.drain()));
+  await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, fastify.config.SHUTDOWN_GRACE_MS).unref())]);
+}
+
+/** Wires the screening seam, the message service and the hub. */
 export default fp<MessagingPluginOptions>(
   async (fastify, options) => {
     const { config } = fastify;
@@ -43,12 +53,6 @@ export default fp<MessagingPluginOptions>(
     );
     fastify.decorate('hub', new Hub(fastify.bus, fastify.metrics));
     fastify.decorate('messageRateLimiter', new RateLimiter({ perMinute: config.MESSAGE_RATE_PER_MINUTE, burst: config.MESSAGE_BURST }));
-    // NOTE: preClose runs before the HTTP server stops, so clients still get the shutdown close code
-    // after their in-flight sends were acknowledged.
-    fastify.addHook('preClose', async () => {
-      const drained = Promise.all([...fastify.hub.connections()].map((connection) => connection.drain()));
-      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS).unref())]);
-    });
     fastify.addHook('onClose', () => options.screener.close());
   },
   { name: 'messaging', dependencies: ['database', 'bus', 'metrics'] },

@@ -30,13 +30,12 @@ export class TestClient {
   static async connect(wsUrl: string, token: string): Promise<TestClient> {
     const socket = new WebSocket(`${wsUrl}?token=${encodeURIComponent(token)}`);
     const client = new TestClient(socket);
-    const hello = client.next((frame) => frame.type === 'hello');
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
       socket.once('unexpected-response', (_request, response) => reject(new Error(`upgrade refused: ${response.statusCode}`)));
     });
-    await hello;
+    await client.next((frame) => frame.type === 'hello');
     return client;
   }
 
