@@ -8,8 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { ROLES } from '../direction.ts';
 import { SEVERITIES, type PriorSignal, type Role, type ScreeningRequest, type ScreeningResult, type Screener, type Severity } from '../types.ts';
 
-/** The labeled cases shipped with Trellis. */
+/** The labeled cases shipped with Trellis, written alongside the phrase lists. */
 export const DEFAULT_CASES = fileURLToPath(new URL('./cases.jsonl', import.meta.url));
+/** Paraphrased cases written after the lists, which were not tuned to them: closer to field accuracy. */
+export const PARAPHRASE_CASES = fileURLToPath(new URL('./paraphrases.jsonl', import.meta.url));
 
 /** One labeled line: who wrote it, the categories it should raise (none for a benign line). */
 export interface EvalCase {
