@@ -28,7 +28,7 @@ export const ConfigSchema = Type.Object({
   MESSAGE_BURST: Type.Integer({ minimum: 1, default: 20, description: 'Messages one user may send at once' }),
   MAX_BAD_FRAMES: Type.Integer({ minimum: 1, default: 20, description: 'Malformed frames per minute before the socket is closed' }),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 5000 }),
-  POLICY_CACHE_MS: Type.Integer({ minimum: 0, default: 30000, description: 'How long a node uses a cached program policy before re-reading it' }),
+  POLICY_CACHE_MS: Type.Integer({ minimum: 0, default: 5000, description: 'How long a node uses a cached program policy before re-reading it' }),
   ALERT_CONTEXT_MESSAGES: Type.Integer({ minimum: 0, maximum: 50, default: 5, description: 'Messages before a flagged one that its alert carries' }),
   FILE_MAX_BYTES: Type.Integer({ minimum: 1, default: 25 * 1024 * 1024, description: 'Largest file one upload may carry (bytes)' }),
   FILE_QUOTA_BYTES: Type.Integer({ minimum: 1, default: 500 * 1024 * 1024, description: 'Total bytes of files one user may have uploaded' }),

@@ -29,7 +29,8 @@ const conversationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { after, before, limit } = request.query;
-      const beforeSeq = after === undefined && before === undefined ? Number.MAX_SAFE_INTEGER : before;
+      // NOTE: sequence numbers are PostgreSQL integers; a larger bound fails the query.
+      const beforeSeq = after === undefined && before === undefined ? 2_147_483_647 : before;
       return fastify.messages.history(userOf(request), request.params.id, { afterSeq: after, beforeSeq, limit });
     },
   );
