@@ -1,0 +1,88 @@
+/**
+ * WebSocket throughput and latency against offered load: the bare relay (baseline), one embedded
+ * node, one node on PostgreSQL + Redis, and two nodes on PostgreSQL + Redis (sockets split between
+ * them, so deliveries cross the bus). Each series climbs a ladder of offered rates until a step no
+ * longer keeps up.
+ */
+import type { Fixture } from '../lib/fixtures.ts';
+import type { ServerProcess } from '../lib/node-process.ts';
+import type { Progress } from '../lib/progress.ts';
+import { ratio } from '../lib/stats.ts';
+import { closeSockets, openSockets, runStep, sustained, type SocketSpec, type StepResult } from '../lib/ws-harness.ts';
+
+/** Offered rates in messages per second. */
+export const RATES = [25, 50, 100, 200, 400, 800, 1600, 3200, 6400];
+/** The latency bound of the throughput target. */
+export const P99_BOUND_MS = 50;
+const STEP_MS = 3000;
+const DRAIN_MS = 3000;
+/** Sockets per member: 6 conversations × 4 members × 4 = 96 sockets, 15 recipients per message. */
+export const SOCKETS_PER_MEMBER = 4;
+
+/** One measured series. */
+export interface WsSeries {
+  name: string;
+  steps: StepResult[];
+  /** Highest throughput of a step that kept up with p99 under the bound (messages/s). */
+  capacity: number;
+  /** `capacity` over the relay's. */
+  ratioToRelay?: number;
+}
+
+/** Sockets for a Trellis fixture: `SOCKETS_PER_MEMBER` per member, spread round-robin over the nodes. */
+export function trellisSpecs(fixture: Fixture, nodes: ServerProcess[]): SocketSpec[] {
+  let next = 0;
+  return fixture.conversations.flatMap((conversation) =>
+    conversation.members.flatMap((member) =>
+      Array.from({ length: SOCKETS_PER_MEMBER }, () => ({
+        url: `${nodes[next++ % nodes.length]!.wsUrl}?token=${encodeURIComponent(member.token)}`,
+        userId: member.userId,
+        conversations: [conversation.id],
+      })),
+    ),
+  );
+}
+
+/** Sockets of the same shape for the relay. */
+export function relaySpecs(fixture: Fixture, relay: ServerProcess): SocketSpec[] {
+  return fixture.conversations.flatMap((conversation, c) =>
+    conversation.members.flatMap((member, m) =>
+      Array.from({ length: SOCKETS_PER_MEMBER }, () => ({
+        url: `${relay.wsUrl}?user=u${c}-${m}&conversations=relay-${c}`,
+        userId: member.userId,
+        conversations: [`relay-${c}`],
+      })),
+    ),
+  );
+}
+
+/** Runs one series: opens its sockets, warms up, climbs the ladder, closes. */
+export async function runSeries(name: string, specs: SocketSpec[], progress: Progress): Promise<WsSeries> {
+  progress.update(`${name}: opening ${specs.length} sockets`);
+  const sockets = await openSockets(specs, 20);
+  const steps: StepResult[] = [];
+  try {
+    progress.update(`${name}: warming up`);
+    await runStep(sockets, 50, 1000, DRAIN_MS, `${name}-warmup`);
+    for (const rate of RATES) {
+      progress.update(`${name}: offering ${rate} msg/s for ${STEP_MS / 1000} s`);
+      const step = await runStep(sockets, rate, STEP_MS, DRAIN_MS, `${name}-${rate}`);
+      steps.push(step);
+      progress.log(
+        `${name.padEnd(22)} offered ${String(rate).padStart(5)} msg/s → ${String(step.throughput).padStart(7)} msg/s, ` +
+          `e2e p50 ${step.endToEnd.p50} p99 ${step.endToEnd.p99} ms, ack p99 ${step.ack.p99} ms, delivered ${step.delivered}/${step.expectedDeliveries}` +
+          (Object.keys(step.refused).length ? `, refused ${JSON.stringify(step.refused)}` : ''),
+      );
+      if (!sustained(step, P99_BOUND_MS)) break;
+    }
+  } finally {
+    await closeSockets(sockets);
+  }
+  const capacity = Math.max(0, ...steps.filter((s) => sustained(s, P99_BOUND_MS)).map((s) => s.throughput));
+  return { name, steps, capacity };
+}
+
+/** Sets each series' ratio to the relay's capacity. */
+export function withRatios(series: WsSeries[], relay: WsSeries): WsSeries[] {
+  return series.map((s) => ({ ...s, ratioToRelay: ratio(s.capacity, relay.capacity) }));
+}
