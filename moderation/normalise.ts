@@ -82,24 +82,35 @@ function push(units: Units, code: number, start: number, end: number): void {
   units.ends.push(end);
 }
 
-/** `IDENTITY[i] === i`, grown on demand: offsets of texts that normalise one unit per unit. */
-let IDENTITY: number[] = Array.from({ length: 1024 }, (_, i) => i);
+/** `[from, from + 1, ..., from + n - 1]`. */
+const counting = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
 
-/** `[0, 1, ..., n - 1]` and `[1, 2, ..., n]`. */
-function identityOffsets(n: number): [number[], number[]] {
-  if (IDENTITY.length <= n) IDENTITY = Array.from({ length: 2 * n + 1 }, (_, i) => i);
-  return [IDENTITY.slice(0, n), IDENTITY.slice(1, n + 1)];
+/**
+ * A view whose units map one to one onto the original (printable ASCII): its offsets are
+ * `starts[i] === i`, `ends[i] === i + 1`, built only when read.
+ *
+ * NOTE: most messages are like this and most never need offsets (no finding): the arrays would
+ * be the largest allocation of a screening.
+ */
+function identityView(text: string): TextView {
+  let starts: number[] | undefined;
+  let ends: number[] | undefined;
+  return {
+    text,
+    get starts() {
+      return (starts ??= counting(0, text.length));
+    },
+    get ends() {
+      return (ends ??= counting(1, text.length));
+    },
+  };
 }
 
 /** Printable ASCII without runs of spaces: the literal view is just the lowercase text. */
 const SIMPLE_ASCII = /^(?:[\x21-\x7e]| (?! ))*$/;
 
-/** Builds the literal view (see the module comment). */
+/** Builds the literal view of a text that is not simple ASCII (see the module comment). */
 function buildLiteral(original: string): TextView {
-  if (SIMPLE_ASCII.test(original)) {
-    const [starts, ends] = identityOffsets(original.length);
-    return { text: original.toLowerCase(), starts, ends };
-  }
   const units: Units = { codes: [], starts: [], ends: [] };
   for (let i = 0; i < original.length; ) {
     const code = original.charCodeAt(i);
@@ -183,17 +194,19 @@ interface MainUnits extends Units {
 }
 
 /** Appends literal unit `index` to the main view, read as leetspeak if `leet`, cutting letter runs to two. */
-function emit(out: MainUnits, literal: TextView, kinds: Uint8Array, index: number, leet: boolean): void {
+function emit(out: MainUnits, literal: TextView, identity: boolean, kinds: Uint8Array, index: number, leet: boolean): void {
   const code = literal.text.charCodeAt(index);
+  const start = identity ? index : (literal.starts[index] as number);
+  const end = identity ? index + 1 : (literal.ends[index] as number);
   const readings = leet && kinds[index] !== LETTER ? LEET_READINGS.get(code) : undefined;
   const unit = readings ? readings.charCodeAt(0) : code;
   const n = out.codes.length;
   if (n >= 2 && out.codes[n - 1] === unit && out.codes[n - 2] === unit && isLetterUnit(unit)) {
-    out.ends[n - 1] = literal.ends[index] as number;
+    out.ends[n - 1] = end;
     return;
   }
   if (readings && readings.length > 1) (out.alternatives ??= new Map()).set(n, readings.slice(1));
-  push(out, unit, literal.starts[index] as number, literal.ends[index] as number);
+  push(out, unit, start, end);
 }
 
 /**
@@ -215,7 +228,8 @@ function hasLeetOrRepeats(text: string, kinds: Uint8Array): boolean {
  * `literal` can be turned into original offsets with `toOriginalSpan`.
  */
 export function normalise(original: string): NormalisedText {
-  const literal = buildLiteral(original);
+  const identity = SIMPLE_ASCII.test(original);
+  const literal = identity ? identityView(original.toLowerCase()) : buildLiteral(original);
   const lit = literal.text;
   const n = lit.length;
   const kinds = scratch(0, n);
@@ -225,12 +239,22 @@ export function normalise(original: string): NormalisedText {
   for (let i = 0; i < n && !anyDropped; i++) anyDropped = drop[i] === 1;
   // NOTE: most messages have nothing for the main pass to change; they share the literal view.
   if (!anyDropped && !hasLeetOrRepeats(lit, kinds)) {
-    return { original, text: lit, starts: literal.starts, ends: literal.ends, literal };
+    return {
+      original,
+      text: lit,
+      get starts() {
+        return literal.starts;
+      },
+      get ends() {
+        return literal.ends;
+      },
+      literal,
+    };
   }
   const out: MainUnits = { codes: [], starts: [], ends: [], alternatives: undefined };
   for (let i = 0; i < n; ) {
     if (!isWordKind(kinds[i] as number)) {
-      if (drop[i] === 0) emit(out, literal, kinds, i, false);
+      if (drop[i] === 0) emit(out, literal, identity, kinds, i, false);
       i++;
       continue;
     }
@@ -243,7 +267,7 @@ export function normalise(original: string): NormalisedText {
     while (b > a && (drop[b - 1] === 1 || NOT_TRAILING.has(lit.charCodeAt(b - 1)))) b--;
     let hasLetter = false;
     for (let k = a; k < b && !hasLetter; k++) hasLetter = kinds[k] === LETTER;
-    for (let k = i; k < end; k++) if (drop[k] === 0) emit(out, literal, kinds, k, hasLetter && k >= a && k < b);
+    for (let k = i; k < end; k++) if (drop[k] === 0) emit(out, literal, identity, kinds, k, hasLetter && k >= a && k < b);
     i = end;
   }
   const result: NormalisedText = { original, text: fromCodes(out.codes), starts: out.starts, ends: out.ends, literal };

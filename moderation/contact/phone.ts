@@ -5,13 +5,10 @@
  * scores, money with commas) do not add up to a phone number.
  */
 
-/** Digit words, by the digit they stand for. */
-const DIGIT_WORDS = new Map<string, number>([
-  ['zero', 0], ['one', 1], ['two', 2], ['three', 3], ['four', 4], ['five', 5], ['six', 6],
-  ['seven', 7], ['eight', 8], ['nine', 9], ['niner', 9],
-]);
+/** Digit words: the index is the digit (`niner` is radio talk for nine). */
+const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'niner'];
 /** Read as zero only inside a number (`five five five oh one...`). */
-const ZERO_WORDS = new Set(['oh', 'o']);
+const ZERO_WORDS = ['oh', 'o'];
 /** Characters that may separate the groups of a phone number. */
 const SEPARATORS = new Set(Array.from(' .-()+_', (c) => c.charCodeAt(0)));
 /** Cheap test for texts that cannot hold a phone number. */
@@ -55,8 +52,15 @@ function isPhone(groups: readonly Group[]): boolean {
 function digitWordAt(text: string, i: number, j: number, inNumber: boolean): number {
   const length = j - i;
   if (length > 5) return -1;
-  for (const [word, digit] of DIGIT_WORDS) if (word.length === length && text.startsWith(word, i)) return digit;
-  if (inNumber) for (const word of ZERO_WORDS) if (word.length === length && text.startsWith(word, i)) return 0;
+  // NOTE: indexed loops on purpose: this runs for every short word of texts with digits.
+  for (let d = 0; d < DIGIT_WORDS.length; d++) {
+    const word = DIGIT_WORDS[d] as string;
+    if (word.length === length && text.startsWith(word, i)) return Math.min(d, 9);
+  }
+  for (let z = 0; inNumber && z < ZERO_WORDS.length; z++) {
+    const word = ZERO_WORDS[z] as string;
+    if (word.length === length && text.startsWith(word, i)) return 0;
+  }
   return -1;
 }
 
