@@ -25,6 +25,8 @@ export interface FfmpegProducerOptions {
   ssrc: number;
   /** Video bitrate in kbit/s; default 300. */
   bitrateKbps?: number;
+  /** ffmpeg stops by itself after this many seconds, should its parent die without stopping it; default 600. */
+  maxSeconds?: number;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function startFfmpegProducer(router: ms.Router, options: FfmpegProd
   // -g 15: a key frame every second, so consumers that join late decode quickly.
   // NOTE: -rtpflags skip_rtcp: ffmpeg sends RTCP from a second local port, and a comedia transport
   // locks onto the first source it hears: an early RTCP packet would make it ignore the RTP.
-  const args = ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15', '-an',
+  const args = ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15', '-an', '-t', String(options.maxSeconds ?? 600),
     '-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', `${options.bitrateKbps ?? 300}k`, '-g', '15',
     '-ssrc', String(options.ssrc), '-payload_type', String(VP8_PAYLOAD_TYPE), '-rtpflags', 'skip_rtcp',
     '-f', 'rtp', `rtp://127.0.0.1:${port}?pkt_size=1200`];
@@ -82,56 +84,32 @@ async function spawned(child: ChildProcess): Promise<void> {
   }
 }
 
-/** What a UDP sink saw from one sender: RTP packets received and the span of their sequence numbers. */
-export interface RtpFlow {
-  /** RTP packets received (RTCP is not counted). */
-  received: number;
-  /** Packets the sequence numbers say were sent: highest extended seq - first seq + 1. */
-  expected: number;
-}
-
-/** A UDP socket on loopback counting the RTP packets it receives, per sender port. */
+/** A UDP socket on loopback counting the RTP packets it receives, per SSRC. */
 export interface UdpSink {
   /** Port it listens on (127.0.0.1). */
   port: number;
-  /** Packets received from a sender port (0 if none). */
-  packetsFrom(port: number): number;
-  /** A copy of the per-sender counts, by sender port. */
-  flows(): Map<number, RtpFlow>;
+  /** RTP packets received of an SSRC so far (0 if none). */
+  packetsOf(ssrc: number): number;
   /** Stops listening. */
   close(): Promise<void>;
 }
 
-interface FlowState extends RtpFlow {
-  first: number;
-  highest: number;
-}
-
-/** Opens a counting UDP sink on 127.0.0.1 with a large receive buffer. */
+/** Opens a counting UDP sink on 127.0.0.1 with a large receive buffer. RTCP (muxed) is not counted. */
 export async function openUdpSink(): Promise<UdpSink> {
   const socket: Socket = createSocket({ type: 'udp4', recvBufferSize: 8 * 1024 * 1024 });
-  const bySender = new Map<number, FlowState>();
-  socket.on('message', (packet, rinfo) => {
-    const payloadType = packet.length >= 12 ? (packet[1] ?? 0) & 0x7f : 0;
-    if (payloadType >= 64 && payloadType <= 95) return; // RTCP (muxed): PT 200-207 with the marker bit
-    const seq = packet.readUInt16BE(2);
-    const flow = bySender.get(rinfo.port);
-    if (!flow) {
-      bySender.set(rinfo.port, { received: 1, expected: 1, first: seq, highest: seq });
-      return;
-    }
-    // Extend the 16-bit sequence number across wrap-arounds, relative to the highest seen so far.
-    const delta = ((seq - (flow.highest & 0xffff) + 0x8000) & 0xffff) - 0x8000;
-    flow.highest = Math.max(flow.highest, flow.highest + delta);
-    flow.received += 1;
-    flow.expected = flow.highest - flow.first + 1;
+  const bySsrc = new Map<number, number>();
+  socket.on('message', (packet) => {
+    if (packet.length < 12) return;
+    const payloadType = (packet[1] ?? 0) & 0x7f;
+    if (payloadType >= 64 && payloadType <= 95) return; // RTCP: packet types 200-207 (RFC 5761)
+    const ssrc = packet.readUInt32BE(8);
+    bySsrc.set(ssrc, (bySsrc.get(ssrc) ?? 0) + 1);
   });
   socket.bind(0, '127.0.0.1');
   await once(socket, 'listening');
   return {
     port: socket.address().port,
-    packetsFrom: (port) => bySender.get(port)?.received ?? 0,
-    flows: () => new Map([...bySender].map(([port, { received, expected }]) => [port, { received, expected }])),
+    packetsOf: (ssrc) => bySsrc.get(ssrc) ?? 0,
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };
 }
@@ -140,8 +118,10 @@ export async function openUdpSink(): Promise<UdpSink> {
 export interface PlainConsumer {
   /** The mediasoup consumer (not paused). */
   consumer: ms.Consumer;
-  /** Its PlainTransport; `tuple.localPort` is the sender port the sink sees. */
+  /** Its PlainTransport. */
   transport: ms.PlainTransport;
+  /** The SSRC of the consumer's RTP stream, as the sink sees it. */
+  ssrc: number;
 }
 
 /** Consumes `producer` on a new PlainTransport connected to `sinkPort` on loopback. */
@@ -149,7 +129,9 @@ export async function consumeToSink(router: ms.Router, producer: ms.Producer, si
   const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
   await transport.connect({ ip: '127.0.0.1', port: sinkPort });
   const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
-  return { consumer, transport };
+  const ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
+  if (ssrc === undefined) throw new Error('the consumer has no SSRC');
+  return { consumer, transport, ssrc };
 }
 
 /** Sum of a stats field over the RTP streams of a producer's or consumer's getStats(). */
