@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type, type TProperties } from '@sinclair/typebox';
 import { SEVERITIES } from '../../moderation/types.ts';
 import { TrellisError } from '../errors.ts';
 import { requireRole } from '../plugins/auth.ts';
@@ -19,6 +19,15 @@ const Paging = {
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
   offset: Type.Integer({ minimum: 0, maximum: 100_000, default: 0 }),
 };
+/** Filters of the queue and of the alerts: a status, a severity, a conversation, and paging. */
+const filters = <T extends string, E extends TProperties = {}>(statuses: readonly T[], extra: E = {} as E) =>
+  Type.Object({
+    status: Type.Optional(literals(statuses)),
+    severity: Type.Optional(Severity),
+    conversationId: Type.Optional(Text(64, 1)),
+    ...extra,
+    ...Paging,
+  }, { additionalProperties: false });
 /** How many messages before and after a reviewed one its detail shows. */
 const DETAIL_CONTEXT = 5;
 
@@ -40,13 +49,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['review'],
         summary: 'Messages screening or reports raised: reported first, then most severe, then oldest',
-        querystring: Type.Object({
-          status: Type.Optional(literals(['pending', 'escalated', 'resolved'] as const)),
-          severity: Type.Optional(Severity),
-          category: Type.Optional(Text(64, 1)),
-          conversationId: Type.Optional(Text(64, 1)),
-          ...Paging,
-        }, { additionalProperties: false }),
+        querystring: filters(['pending', 'escalated', 'resolved'] as const, { category: Type.Optional(Text(64, 1)) }),
         response: withErrors({}),
       },
     },
@@ -114,12 +117,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['review'],
         summary: "Alerts of the coordinator's program, newest first",
-        querystring: Type.Object({
-          status: Type.Optional(literals(['open', 'acknowledged', 'resolved'] as const)),
-          severity: Type.Optional(Severity),
-          conversationId: Type.Optional(Text(64, 1)),
-          ...Paging,
-        }, { additionalProperties: false }),
+        querystring: filters(['open', 'acknowledged', 'resolved'] as const),
         response: withErrors({}),
       },
     },
