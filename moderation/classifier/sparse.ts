@@ -1,57 +1,82 @@
 /**
  * Sparse products of a batch of hashed feature vectors with a dense kernel, for the first layer
  * (the input is almost all zeros, so the product is a weighted sum of the kernel rows present).
+ *
+ * Within one vector most features share a few distinct values (n-grams seen once, twice, …), so
+ * entries are grouped by (row, value): a segment sum over the kernel adds each group's rows, the
+ * group sums are scaled by their value, and a second segment sum adds a row's groups. Segment sums
+ * read the kernel in place; a gather of every present row is many times slower on the WASM backend.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SparseVector } from './features.ts';
 
-/** A batch of sparse vectors as flat arrays: entry `e` is `values[e]` at column `indices[e]` of row `segments[e]`. */
+/** A batch of sparse vectors, grouped: entry `e` is kernel row `indices[e]` in group `groups[e]`. */
 export interface PackedBatch {
   rows: number;
+  /** Feature index of each entry, ordered by group. */
   indices: Int32Array;
-  values: Float32Array;
-  /** Row of each entry, ascending. */
-  segments: Int32Array;
+  /** Group of each entry, non-decreasing. */
+  groups: Int32Array;
+  /** The value shared by a group's entries. */
+  groupValues: Float32Array;
+  /** The row of each group, non-decreasing. */
+  groupRows: Int32Array;
 }
 
 /**
- * Packs vectors into one batch. A trailing zero-valued entry in the last row makes segment sums
- * return every row even when the last texts have no features.
+ * Packs vectors into one grouped batch. Every row gets at least one group (a zero-valued one when
+ * it has no features), so segment sums return every row.
  */
 export function pack(vectors: readonly SparseVector[]): PackedBatch {
-  const total = vectors.reduce((sum, v) => sum + v.indices.length, 0) + 1;
-  const batch: PackedBatch = {
-    rows: vectors.length,
-    indices: new Int32Array(total),
-    values: new Float32Array(total),
-    segments: new Int32Array(total),
-  };
-  let at = 0;
+  const indices: number[] = [];
+  const groups: number[] = [];
+  const groupValues: number[] = [];
+  const groupRows: number[] = [];
   vectors.forEach((vector, row) => {
-    batch.indices.set(vector.indices, at);
-    batch.values.set(vector.values, at);
-    batch.segments.fill(row, at, at + vector.indices.length);
-    at += vector.indices.length;
+    const byValue = new Map<number, number[]>();
+    vector.values.forEach((value, k) => {
+      const members = byValue.get(value) ?? [];
+      members.push(vector.indices[k] as number);
+      byValue.set(value, members);
+    });
+    if (byValue.size === 0) byValue.set(0, [0]);
+    for (const [value, members] of byValue) {
+      const group = groupValues.length;
+      groupValues.push(value);
+      groupRows.push(row);
+      for (const index of members) {
+        indices.push(index);
+        groups.push(group);
+      }
+    }
   });
-  batch.segments[at] = Math.max(vectors.length - 1, 0);
-  return batch;
+  return {
+    rows: vectors.length,
+    indices: Int32Array.from(indices),
+    groups: Int32Array.from(groups),
+    groupValues: Float32Array.from(groupValues),
+    groupRows: Int32Array.from(groupRows),
+  };
 }
 
 /** The batch times `kernel` (`[rows, units]`); differentiable with respect to `kernel`. */
 export function sparseMatMul(batch: PackedBatch, kernel: tf.Tensor2D): tf.Tensor2D {
-  const total = batch.indices.length;
+  const groupCount = batch.groupValues.length;
   const product = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [w, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const indices = tf.tensor1d(batch.indices, 'int32');
-    const values = tf.tensor2d(batch.values, [total, 1]);
-    const segments = tf.tensor1d(batch.segments, 'int32');
+    const groups = tf.tensor1d(batch.groups, 'int32');
+    const groupValues = tf.tensor2d(batch.groupValues, [groupCount, 1]);
+    const groupRows = tf.tensor1d(batch.groupRows, 'int32');
     // NOTE: tensors the gradient reads must be saved, or the engine disposes them after the forward pass.
-    save([indices, values, segments]);
-    const value = tf.sparse.sparseSegmentSum(tf.mul(tf.gather(w, indices), values), tf.range(0, total, 1, 'int32'), segments);
-    // d(product)/d(kernel row j) sums the output gradients of the rows holding j, scaled by the values.
+    save([indices, groups, groupValues, groupRows]);
+    const groupSums = tf.mul(tf.sparse.sparseSegmentSum(w, indices, groups), groupValues);
+    const value = tf.sparse.sparseSegmentSum(groupSums, tf.range(0, groupCount, 1, 'int32'), groupRows);
+    // d(product)/d(kernel row j): the output gradient of the row holding j, times the value of j.
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor => {
-      const [i, v, s] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-      return tf.scatterND(tf.reshape(i, [total, 1]), tf.mul(tf.gather(dy, s), v), w.shape);
+      const [i, g, v, r] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      const perGroup = tf.mul(tf.gather(dy, r), v);
+      return tf.scatterND(tf.reshape(i, [batch.indices.length, 1]), tf.gather(perGroup, g), w.shape);
     };
     return { value, gradFunc };
   });
