@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Program" ADD COLUMN     "videoOneToOneAllowed" BOOLEAN NOT NULL DEFAULT false;
+
