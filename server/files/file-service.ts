@@ -14,6 +14,7 @@ import type { ScreeningResult } from '../../moderation/types.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { TrellisError } from '../errors.ts';
 import type { AckFrame, MessageService } from '../messaging/message-service.ts';
+import { appendAudit } from '../repositories/audit.ts';
 import * as files from '../repositories/files.ts';
 import type { ConversationAccess } from '../repositories/messages.ts';
 import type { AuthUser } from '../repositories/users.ts';
@@ -106,8 +107,31 @@ export class FileService {
     incoming: IncomingFile,
     allowance: { byQuota: boolean },
   ): Promise<UploadResult> {
-    const { store, prisma, limits } = this.#options;
     const name = sanitiseFileName(incoming.filename);
+    try {
+      return await this.#store(user, conversation, name, incoming, allowance);
+    } catch (error) {
+      if (error instanceof TrellisError && error.code.startsWith('FILE_')) {
+        // Refusals are audited: an attempt to send an executable or an oversized file is worth knowing.
+        await appendAudit(this.#options.prisma, {
+          actorId: user.id,
+          kind: 'file.refused',
+          subjectIds: [conversation.id],
+          data: { name, code: error.code, ...(error.details && { details: error.details }) },
+        });
+      }
+      throw error;
+    }
+  }
+
+  async #store(
+    user: AuthUser,
+    conversation: ConversationAccess,
+    name: string,
+    incoming: IncomingFile,
+    allowance: { byQuota: boolean },
+  ): Promise<UploadResult> {
+    const { store, prisma, limits } = this.#options;
     const received = await this.#receive(incoming, allowance);
     let staged = received;
     try {
@@ -216,6 +240,12 @@ export class FileService {
     if (!conversation || !mayDownload(user, conversation, file)) throw new TrellisError('NOT_FOUND');
     const size = Number(file.size);
     const range = parseRange(rangeHeader, size);
+    await appendAudit(prisma, {
+      actorId: user.id,
+      kind: 'file.downloaded',
+      subjectIds: [file.id, file.conversationId],
+      data: { sha256: file.sha256, status: file.message.status, ...(range && { range: `${range.start}-${range.end}` }) },
+    });
     return { file, size, range, open: () => store.read(file.sha256, range) };
   }
 }

@@ -64,6 +64,7 @@ export function createScreeningRecorder(alerts: AlertPublisher, onPublishError: 
         seq: message.seq, status: message.status, action: result.action, severity: result.severity, categories: result.categories,
         stageVersions: result.stageVersions, failure: result.failure, alertId: alert?.id,
         bodySha256: sha256(message.body), deliveredBodySha256: sha256(message.deliveredBody),
+        ...(message.attachment && { attachment: { ...message.attachment, size: Number(message.attachment.size) } }),
       },
     });
     if (!alert) return undefined;

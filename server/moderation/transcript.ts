@@ -20,6 +20,8 @@ export interface TranscriptEntry {
   /** What recipients saw (masked when redacted). */
   deliveredBody: string;
   verdict: unknown;
+  /** The file a file message shared: metadata and its download link (`GET /files/:id`). */
+  attachment: { id: string; name: string; size: number; mimeType: string; url: string } | null;
   decisions: { source: string; actorId: string | null; action: string; reason: string; createdAt: string }[];
 }
 
@@ -37,6 +39,9 @@ export async function buildTranscript(db: Db, conversationId: string): Promise<T
     seq: row.seq, id: row.id, createdAt: row.createdAt.toISOString(), senderId: row.senderId, senderName: row.sender.displayName,
     senderRole: row.sender.role, status: row.status, action: row.action, severity: row.severity, categories: row.categories,
     body: row.body, deliveredBody: row.deliveredBody, verdict: row.verdict, decisions: byMessage.get(row.id) ?? [],
+    attachment: row.attachment && {
+      id: row.attachment.id, name: row.attachment.originalName, size: Number(row.attachment.size), mimeType: row.attachment.mimeType, url: `/files/${row.attachment.id}`,
+    },
   }));
 }
 
@@ -46,14 +51,18 @@ function csvField(value: string): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-const CSV_COLUMNS = ['seq', 'createdAt', 'senderName', 'senderRole', 'senderId', 'status', 'action', 'severity', 'categories', 'body', 'deliveredBody', 'decisions'] as const;
+const CSV_COLUMNS = ['seq', 'createdAt', 'senderName', 'senderRole', 'senderId', 'status', 'action', 'severity', 'categories', 'body', 'deliveredBody', 'decisions', 'attachment'] as const;
 
-/** The transcript as CSV: one row per message; decisions as `source:action (reason)` joined by ` | `. */
+/**
+ * The transcript as CSV: one row per message; decisions as `source:action (reason)` joined by ` | `;
+ * a shared file as `name (type, size bytes) link`.
+ */
 export function transcriptCsv(entries: readonly TranscriptEntry[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const e of entries) {
     const decisions = e.decisions.map((d) => `${d.source}:${d.action} (${d.reason})`).join(' | ');
-    const values = [String(e.seq), e.createdAt, e.senderName, e.senderRole, e.senderId, e.status, e.action, e.severity, e.categories.join(' '), e.body, e.deliveredBody, decisions];
+    const attachment = e.attachment ? `${e.attachment.name} (${e.attachment.mimeType}, ${e.attachment.size} bytes) ${e.attachment.url}` : '';
+    const values = [String(e.seq), e.createdAt, e.senderName, e.senderRole, e.senderId, e.status, e.action, e.severity, e.categories.join(' '), e.body, e.deliveredBody, decisions, attachment];
     lines.push(values.map(csvField).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
