@@ -90,20 +90,41 @@ const counting = (from: number, n: number): number[] => Array.from({ length: n }
  * `starts[i] === i`, `ends[i] === i + 1`, built only when read.
  *
  * NOTE: most messages are like this and most never need offsets (no finding): the arrays would
- * be the largest allocation of a screening.
+ * be the largest allocation of a screening. The offsets are prototype getters, so a spread copy
+ * (`{ ...view }`) leaves them out; read them from the view itself.
  */
-function identityView(text: string): TextView {
-  let starts: number[] | undefined;
-  let ends: number[] | undefined;
-  return {
-    text,
-    get starts() {
-      return (starts ??= counting(0, text.length));
-    },
-    get ends() {
-      return (ends ??= counting(1, text.length));
-    },
-  };
+class IdentityView implements TextView {
+  #starts: number[] | undefined;
+  #ends: number[] | undefined;
+
+  /** Wraps the lowercase text of a printable ASCII original. */
+  constructor(readonly text: string) {}
+
+  get starts(): number[] {
+    return (this.#starts ??= counting(0, this.text.length));
+  }
+
+  get ends(): number[] {
+    return (this.#ends ??= counting(1, this.text.length));
+  }
+}
+
+/** The normalised text of a message whose main view is its literal view. */
+class SameAsLiteral implements NormalisedText {
+  readonly text: string;
+
+  /** Shares the literal view's text and offsets. */
+  constructor(readonly original: string, readonly literal: TextView) {
+    this.text = literal.text;
+  }
+
+  get starts(): number[] {
+    return this.literal.starts;
+  }
+
+  get ends(): number[] {
+    return this.literal.ends;
+  }
 }
 
 /** Printable ASCII without runs of spaces: the literal view is just the lowercase text. */
@@ -229,7 +250,7 @@ function hasLeetOrRepeats(text: string, kinds: Uint8Array): boolean {
  */
 export function normalise(original: string): NormalisedText {
   const identity = SIMPLE_ASCII.test(original);
-  const literal = identity ? identityView(original.toLowerCase()) : buildLiteral(original);
+  const literal = identity ? new IdentityView(original.toLowerCase()) : buildLiteral(original);
   const lit = literal.text;
   const n = lit.length;
   const kinds = scratch(0, n);
@@ -239,17 +260,7 @@ export function normalise(original: string): NormalisedText {
   for (let i = 0; i < n && !anyDropped; i++) anyDropped = drop[i] === 1;
   // NOTE: most messages have nothing for the main pass to change; they share the literal view.
   if (!anyDropped && !hasLeetOrRepeats(lit, kinds)) {
-    return {
-      original,
-      text: lit,
-      get starts() {
-        return literal.starts;
-      },
-      get ends() {
-        return literal.ends;
-      },
-      literal,
-    };
+    return new SameAsLiteral(original, literal);
   }
   const out: MainUnits = { codes: [], starts: [], ends: [], alternatives: undefined };
   for (let i = 0; i < n; ) {

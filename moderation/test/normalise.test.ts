@@ -79,6 +79,9 @@ t.test('maps every unit back to the original characters', async (t) => {
   t.equal(originalOf('Straße', 'ss'), 'ß');
   t.equal(originalOf('call ٥٥٥ ٠١٣٤ now', '555 0134', 'literal'), '٥٥٥ ٠١٣٤');
   t.equal(originalOf('meet   me', 'meet me'), 'meet   me');
+  const ascii = normalise("Hi Maya, let's talk");
+  t.same([ascii.starts.slice(0, 3), ascii.ends.slice(0, 3), ascii.starts.length, ascii.ends.length], [[0, 1, 2], [1, 2, 3], ascii.text.length, ascii.text.length]);
+  t.same(ascii.literal?.starts.length, ascii.literal?.text.length, 'offsets of plain ASCII are built when read');
   const n = normalise('a\u{1F600}b');
   t.equal(n.starts.length, n.text.length);
   t.equal(n.ends.length, n.text.length);
