@@ -111,4 +111,6 @@ t.test('program policies are validated, scoped and applied to the next message',
   const read = await api(app, admin, 'GET', url);
   t.same((read.body as { policy: { version: string } }).policy.version, 'strict-1');
   t.equal(await app.db.prisma.auditEntry.count({ where: { kind: 'policy.updated', actorId: coordinator.userId } }), 1);
+  const adminActions = await app.db.prisma.auditEntry.findMany({ where: { actorId: admin.userId }, orderBy: { seq: 'asc' } });
+  t.same(adminActions.map((e) => e.kind), ['program.created', 'user.created'], "the admin's actions are audited");
 });

@@ -4,6 +4,8 @@ import { hashPassword } from '../auth/password.ts';
 import { TrellisError } from '../errors.ts';
 import type { Role } from '../generated/prisma/enums.ts';
 import { requireRole } from '../plugins/auth.ts';
+import { inTransaction } from '../db/client.ts';
+import { appendAudit } from '../repositories/audit.ts';
 import { recordGuardianAgreement, recordVetting, getSafeguardingState } from '../repositories/mentorships.ts';
 import { createUser, type AuthUser } from '../repositories/users.ts';
 import { IdParams, Text, withErrors } from './schemas.ts';
@@ -34,8 +36,13 @@ const programRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'admin');
-      return reply.status(201).send(await prisma.program.create({ data: { name: request.body.name } }));
+      const admin = requireRole(request, 'admin');
+      const program = await inTransaction(prisma, async (tx) => {
+        const created = await tx.program.create({ data: { name: request.body.name } });
+        await appendAudit(tx, { actorId: admin.id, kind: 'program.created', subjectIds: [created.id], data: { name: created.name } });
+        return created;
+      });
+      return reply.status(201).send(program);
     },
   );
 
@@ -68,12 +75,11 @@ const programRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       }
       const taken = await prisma.user.findUnique({ where: { email: request.body.email.toLowerCase() }, select: { id: true } });
       if (taken) throw new TrellisError('CONFLICT', 'That email is taken');
-      const user = await createUser(prisma, {
-        email: request.body.email,
-        displayName: request.body.displayName,
-        passwordHash: await hashPassword(request.body.password),
-        role,
-        programId,
+      const passwordHash = await hashPassword(request.body.password);
+      const user = await inTransaction(prisma, async (tx) => {
+        const created = await createUser(tx, { email: request.body.email, displayName: request.body.displayName, passwordHash, role, programId });
+        await appendAudit(tx, { actorId: actor.id, kind: 'user.created', subjectIds: [created.id], data: { role, programId } });
+        return created;
       });
       return reply.status(201).send(user);
     },
@@ -110,10 +116,14 @@ const programRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const coordinator = requireRole(request, 'coordinator');
       await userInProgram(coordinator, request.params.id, 'mentor');
       const now = new Date();
-      return recordVetting(prisma, request.params.id, {
-        backgroundCheckClearedAt: request.body.backgroundCheckCleared ? now : null,
-        trainingCompletedAt: request.body.trainingCompleted ? now : null,
-        recordedBy: coordinator.id,
+      return inTransaction(prisma, async (tx) => {
+        const vetting = await recordVetting(tx, request.params.id, {
+          backgroundCheckClearedAt: request.body.backgroundCheckCleared ? now : null,
+          trainingCompletedAt: request.body.trainingCompleted ? now : null,
+          recordedBy: coordinator.id,
+        });
+        await appendAudit(tx, { actorId: coordinator.id, kind: 'mentor.vetting', subjectIds: [request.params.id], at: now, data: { ...request.body } });
+        return vetting;
       });
     },
   );
@@ -135,10 +145,14 @@ const programRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const coordinator = requireRole(request, 'coordinator');
       await userInProgram(coordinator, request.params.id, 'student');
-      return recordGuardianAgreement(prisma, request.params.id, {
-        guardianName: request.body.guardianName,
-        signedAt: new Date(request.body.signedAt),
-        recordedBy: coordinator.id,
+      return inTransaction(prisma, async (tx) => {
+        const agreement = await recordGuardianAgreement(tx, request.params.id, {
+          guardianName: request.body.guardianName,
+          signedAt: new Date(request.body.signedAt),
+          recordedBy: coordinator.id,
+        });
+        await appendAudit(tx, { actorId: coordinator.id, kind: 'student.guardian_agreement', subjectIds: [request.params.id], data: { signedAt: request.body.signedAt } });
+        return agreement;
       });
     },
   );
