@@ -32,6 +32,7 @@ import reportRoutes from './routes/reports.ts';
 import reviewRoutes from './routes/review.ts';
 import { ErrorResponse } from './routes/schemas.ts';
 import socketRoute from './routes/socket.ts';
+import videoPlugin from './plugins/video.ts';
 
 /** What `buildApp` takes besides the configuration. */
 export interface AppOptions {
@@ -40,7 +41,7 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Replaces the screener built from configuration (tests of the seam). */
   screener?: Screener;
-  /** The video signalling core, when video is enabled. */
+  /** Replaces the video SFU built from configuration (tests with their own room access). */
   video?: VideoGateway;
 }
 
@@ -88,6 +89,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await fastify.register(databasePlugin);
   await fastify.register(busPlugin);
   await fastify.register(authPlugin);
+  if (!options.video) await fastify.register(videoPlugin);
+  else fastify.decorate('video', null);
   await fastify.register(screeningPlugin, { screener: options.screener });
   await fastify.register(messagingPlugin, { screener: fastify.moderation.screener, recordScreening: fastify.moderation.recordScreening });
   await fastify.register(filesPlugin);
@@ -102,7 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await fastify.register(reviewRoutes);
   await fastify.register(reportRoutes);
   await fastify.register(auditRoutes);
-  await fastify.register(socketRoute, { video: options.video });
+  await fastify.register(socketRoute, { video: options.video ?? fastify.video ?? undefined });
   await fastify.ready();
   return fastify;
 }

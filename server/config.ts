@@ -40,6 +40,17 @@ export const ConfigSchema = Type.Object({
   FILE_TEXT_SCREEN_CHARS: Type.Integer({ minimum: 1000, default: 200_000, description: 'Characters of a file\'s text screened; files with more are held for review' }),
   FILE_PDF_MAX_PAGES: Type.Integer({ minimum: 1, default: 50, description: 'PDF pages whose text is extracted; longer PDFs are held for review' }),
   DEMO_SEED: Type.Boolean({ default: false, description: 'Create the demo program when the database is empty' }),
+  VIDEO_ENABLED: Type.Boolean({ default: true, description: 'Run the video SFU (mediasoup workers) on this node' }),
+  MEDIASOUP_WORKER_BIN: Type.String({
+    default: '',
+    description: "mediasoup worker binary; empty means the cache that scripts/ensure-mediasoup-worker.sh fills",
+  }),
+  MEDIA_WORKERS: Type.Integer({ minimum: 0, default: 0, description: 'mediasoup workers; 0 means one per CPU core' }),
+  MEDIA_LOG_LEVEL: Type.Union([Type.Literal('debug'), Type.Literal('warn'), Type.Literal('error'), Type.Literal('none')], { default: 'warn' }),
+  MEDIA_RTC_MIN_PORT: Type.Integer({ minimum: 1024, maximum: 65535, default: 40000, description: 'Lowest UDP/TCP port for media' }),
+  MEDIA_RTC_MAX_PORT: Type.Integer({ minimum: 1024, maximum: 65535, default: 49999, description: 'Highest UDP/TCP port for media' }),
+  MEDIA_LISTEN_IP: Type.String({ default: '127.0.0.1', description: 'Address media transports listen on' }),
+  MEDIA_ANNOUNCED_ADDRESS: Type.String({ default: '', description: 'Address announced to clients (public IP behind NAT)' }),
 });
 
 /** The validated configuration. */

@@ -63,7 +63,8 @@ async function seededTemplate(): Promise<string> {
 export async function build(t: Teardown, options: BuildOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'trellis-test-'));
   if ((options.seed ?? true) && !options.env?.DATABASE_URL) cpSync(join(await seededTemplate(), 'pglite'), join(dataDir, 'pglite'), { recursive: true });
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...options.env });
+  // Video starts mediasoup workers: only the tests that use it turn it on.
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', VIDEO_ENABLED: 'false', ...options.env });
   const app = await buildApp({ ...options, config });
   t.teardown(async () => {
     await app.close();
