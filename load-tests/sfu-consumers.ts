@@ -8,11 +8,14 @@
  * the worker saturates (CPU >= 85% of its single thread) or loses packets (>= 1%), or when its time
  * budget is spent. "consumers per worker" is the largest step under both limits; exit code 1 when under 400.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { eventually } from '../media/testing/eventually.ts';
-import { consumeToSink, openUdpSink, startFfmpegProducer, statsTotal, type FfmpegProducer, type PlainConsumer } from '../media/testing/rtp.ts';
+import { consumeToSink, encodeTestPattern, openUdpSink, startFfmpegProducer, statsTotal, type FfmpegProducer, type PlainConsumer } from '../media/testing/rtp.ts';
 import { WorkerPool } from '../media/worker-pool.ts';
 
 const REQUIRED = 400;
@@ -62,8 +65,11 @@ const sink = await openUdpSink();
 const sources: FfmpegProducer[] = [];
 const consumers: PlainConsumer[] = [];
 const rows: Row[] = [];
+const scratch = mkdtempSync(join(tmpdir(), 'trellis-bench-sfu-'));
 try {
-  for (let i = 0; i < producerCount; i += 1) sources.push(await startFfmpegProducer(router, { ssrc: 1000 + i, bitrateKbps }));
+  // Pre-encoded and looped, so the offered load stays real-time even when the machine is busy.
+  const preEncoded = await encodeTestPattern(join(scratch, 'pattern.webm'), 10, bitrateKbps);
+  for (let i = 0; i < producerCount; i += 1) sources.push(await startFfmpegProducer(router, { ssrc: 1000 + i, preEncoded }));
   for (const source of sources) {
     await eventually('ffmpeg RTP at the producer', async () => (await statsTotal(source.producer, 'packetCount')) > 0, { timeoutMs: 15_000 });
   }
@@ -90,6 +96,7 @@ try {
   for (const source of sources) await source.close();
   await sink.close();
   pool.close();
+  rmSync(scratch, { recursive: true, force: true });
 }
 
 const sustained = rows.filter((r) => r.cpu < CPU_LIMIT && r.loss < LOSS_LIMIT).at(-1)?.consumers ?? 0;

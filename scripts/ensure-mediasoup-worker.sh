@@ -8,7 +8,8 @@
 # - The binary is cached outside the repository and node_modules (npm ci would delete it), in
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/trellis/mediasoup-worker-<version>/mediasoup-worker,
 #   the path media/worker-binary.ts looks at when MEDIASOUP_WORKER_BIN is unset.
-# - A cached binary is reused once a smoke check (start a worker, a router, transports) passes.
+# - A cached binary is reused when it was built from the current recipe (a hash of scripts/mediasoup-worker/
+#   is stored next to it) and a smoke check (start a worker, a router, transports) passes.
 # - Otherwise the Debian build packages are installed when missing (apt-get, `apt-get update` at most once),
 #   meson >= 1.1.0 is installed with pip into the cache when missing, and the worker is built from a scratch
 #   copy of node_modules/mediasoup/worker against Debian's libraries (scripts/mediasoup-worker/), offline.
@@ -27,8 +28,10 @@ VERSION="$(sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$MS
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/trellis"
 CACHE_DIR="$CACHE_ROOT/mediasoup-worker-$VERSION"
 BIN="$CACHE_DIR/mediasoup-worker"
+STAMP="$CACHE_DIR/recipe.sha256"
+RECIPE="$(cd "$HERE" && find . -type f ! -name '*.ts' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)"
 
-BUILD_PACKAGES="build-essential pkg-config ninja-build python3 python3-pip libssl-dev libuv1-dev libsrtp2-dev \
+BUILD_PACKAGES="build-essential pkg-config ninja-build patch python3 python3-pip libssl-dev libuv1-dev libsrtp2-dev \
 libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler"
 TEST_PACKAGES="ffmpeg chromium"
 
@@ -87,11 +90,14 @@ flock 9
 
 if [ "${1:-}" = "--test-tools" ]; then ensure_packages $TEST_PACKAGES; fi
 
-if smoke "$BIN"; then echo "$BIN"; exit 0; fi
+# cached_ok: the cached binary comes from this recipe and passes the smoke check.
+cached_ok() { [ "$(cat "$STAMP" 2>/dev/null)" = "$RECIPE" ] && smoke "$BIN"; }
+
+if cached_ok; then echo "$BIN"; exit 0; fi
 # A cached binary may only lack its shared libraries (a restored cache on a fresh machine): the -dev
 # packages bring them, so install those and check again before rebuilding.
 ensure_packages $BUILD_PACKAGES
-if smoke "$BIN"; then echo "$BIN"; exit 0; fi
+if cached_ok; then echo "$BIN"; exit 0; fi
 
 ensure_meson
 export MESON
@@ -104,5 +110,6 @@ rm -rf "$SCRATCH/worker/out"
 smoke "$SCRATCH/mediasoup-worker" || { log "the freshly built worker fails its smoke check"; exit 1; }
 mv "$SCRATCH/mediasoup-worker" "$BIN.tmp"
 mv "$BIN.tmp" "$BIN"
+echo "$RECIPE" > "$STAMP"
 log "cached $BIN"
 echo "$BIN"

@@ -27,11 +27,33 @@ export interface FfmpegProducerOptions {
   bitrateKbps?: number;
   /** ffmpeg stops by itself after this many seconds, should its parent die without stopping it; default 600. */
   maxSeconds?: number;
+  /**
+   * A VP8 file from encodeTestPattern(), looped and sent as is: the send rate then holds on a busy
+   * machine, where live encoding falls behind. Default: encode the test pattern live.
+   */
+  preEncoded?: string;
+}
+
+const TEST_PATTERN = ['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15', '-an'];
+// -g 15: a key frame every second, so consumers that join late decode quickly.
+const vp8 = (bitrateKbps: number) => ['-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', `${bitrateKbps}k`, '-g', '15'];
+
+/** Encodes `seconds` of the VP8 test pattern into a WebM file at `path` (for FfmpegProducerOptions.preEncoded). */
+export async function encodeTestPattern(path: string, seconds: number, bitrateKbps = 300): Promise<string> {
+  const ffmpeg = spawn('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', ...TEST_PATTERN, '-t', String(seconds), ...vp8(bitrateKbps), path], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = once(ffmpeg, 'exit');
+  await spawned(ffmpeg);
+  const [code] = (await exited) as [number | null];
+  if (code !== 0) throw new Error(`ffmpeg could not encode the test pattern (exit ${code})`);
+  return path;
 }
 
 /**
  * Creates a comedia PlainTransport on `router`, a VP8 producer on it, and starts
- * `ffmpeg -re -f lavfi -i testsrc=size=320x240:rate=15 -c:v libvpx ... -f rtp` towards it.
+ * `ffmpeg -re -f lavfi -i testsrc=size=320x240:rate=15 -c:v libvpx ... -f rtp` towards it
+ * (or, with `preEncoded`, `ffmpeg -re -stream_loop -1 -i FILE -c:v copy ... -f rtp`).
  */
 export async function startFfmpegProducer(router: ms.Router, options: FfmpegProducerOptions): Promise<FfmpegProducer> {
   const transport = await router.createPlainTransport({
@@ -47,11 +69,10 @@ export async function startFfmpegProducer(router: ms.Router, options: FfmpegProd
     },
   });
   const port = transport.tuple.localPort;
-  // -g 15: a key frame every second, so consumers that join late decode quickly.
+  const input = options.preEncoded ? ['-stream_loop', '-1', '-i', options.preEncoded, '-c:v', 'copy'] : [...TEST_PATTERN, ...vp8(options.bitrateKbps ?? 300)];
   // NOTE: -rtpflags skip_rtcp: ffmpeg sends RTCP from a second local port, and a comedia transport
   // locks onto the first source it hears: an early RTCP packet would make it ignore the RTP.
-  const args = ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15', '-an', '-t', String(options.maxSeconds ?? 600),
-    '-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', `${options.bitrateKbps ?? 300}k`, '-g', '15',
+  const args = ['-nostdin', '-loglevel', 'error', '-re', ...input, '-t', String(options.maxSeconds ?? 600),
     '-ssrc', String(options.ssrc), '-payload_type', String(VP8_PAYLOAD_TYPE), '-rtpflags', 'skip_rtcp',
     '-f', 'rtp', `rtp://127.0.0.1:${port}?pkt_size=1200`];
   const ffmpeg = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });

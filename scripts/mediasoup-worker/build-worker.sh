@@ -1,7 +1,8 @@
 #!/bin/sh
 # Usage: build-worker.sh <mediasoup worker source dir (a scratch copy)> <output binary path>
 #
-# Builds mediasoup-worker against Debian's libraries, without network access (see make-shims.sh).
+# Builds mediasoup-worker against Debian's libraries, without network access (see make-shims.sh),
+# after applying patches/*.patch to the sources (see each patch for why).
 # MESON names the meson command (default: meson); it must be >= 1.1.0.
 set -eu
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -9,6 +10,9 @@ W="$1"
 OUT="$2"
 MESON="${MESON:-meson}"
 "$HERE/make-shims.sh" "$W"
+for p in "$HERE"/patches/*.patch; do
+  patch -p1 -N -d "$W" < "$p" >&2
+done
 B="$W/out/Release/build"
 rm -rf "$B"
 # liburing is disabled: Debian 12's liburing 2.3 lacks calls mediasoup uses; it is only a performance option.
