@@ -67,12 +67,16 @@ function mayGoOn<T>(node: TrieNode<T>, code: number, text: string, q: number): b
   return isWordUnit(next) ? next === code || childOf(node, next) !== undefined : childOf(node, GAP) !== undefined;
 }
 
+/** The shared, frozen result of a text without matches. */
+const NO_MATCHES: readonly PhraseMatch<never>[] = Object.freeze([]);
+
 const newNode = <T>(): TrieNode<T> => ({ ascii: new Array<TrieNode<T> | undefined>(ASCII_SLOTS).fill(undefined), other: undefined, ends: undefined });
 
 /** Many phrases compiled into one word-aware trie. */
 export class PhraseMatcher<T> {
   readonly #atStart = newNode<T>();
   readonly #inside = newNode<T>();
+  readonly #found: PhraseMatch<T>[] = [];
 
   /** Compiles the entries (phrases already normalised). */
   constructor(entries: Iterable<MatcherEntry<T>>) {
@@ -101,7 +105,10 @@ export class PhraseMatcher<T> {
 
   /** Every match in `text` (duplicates removed), as ranges of `text`. */
   match(text: string, alternatives?: ReadonlyMap<number, string>): PhraseMatch<T>[] {
-    const out: PhraseMatch<T>[] = [];
+    // NOTE: matches collect in one reused array (match is synchronous) and are copied out only
+    // when there are some: most texts match nothing and then allocate nothing.
+    const out = this.#found;
+    out.length = 0;
     let previousIsWord = false;
     for (let p = 0; p < text.length; p++) {
       const code = text.charCodeAt(p);
@@ -113,7 +120,7 @@ export class PhraseMatcher<T> {
       }
       previousIsWord = isWord;
     }
-    return out;
+    return out.length === 0 ? (NO_MATCHES as unknown as PhraseMatch<T>[]) : out.splice(0);
   }
 
   /**

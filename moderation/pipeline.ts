@@ -80,7 +80,8 @@ class Screening {
   /** Records a stage that answered; a malformed or late answer counts as a failure (a late one keeps its findings). */
   answered(stage: Stage, output: StageOutput, ms: number): void {
     if (!Array.isArray(output?.findings)) return this.failed(stage, 'error', 'returned no findings array', ms);
-    for (const f of output.findings) this.findings.push(f);
+    const found = output.findings;
+    for (let i = 0; i < found.length; i++) this.findings.push(found[i] as Finding);
     if (output.scores) this.scores = { ...this.scores, ...output.scores };
     if (typeof output.conversationRisk === 'number') this.conversationRisk = output.conversationRisk;
     if (ms > stage.budgetMs) return this.failed(stage, 'timeout', `took ${ms.toFixed(1)} ms, over its budget of ${stage.budgetMs} ms`, ms);

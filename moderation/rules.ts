@@ -86,7 +86,7 @@ export function findRules(
   normalised: NormalisedText,
 ): Finding[] {
   const matches = rules.match(normalised.text, normalised.alternatives);
-  if (matches.length === 0) return [];
+  if (matches.length === 0) return NOTHING_FOUND.findings;
   const allowed = allow ? allow.match(normalised.text, normalised.alternatives) : [];
   const byKey = new Map<string, Finding>();
   for (const match of matches) {

@@ -74,8 +74,8 @@ function closeSequence(groups: readonly Group[], found: Array<{ start: number; e
  * from the first to the last digit.
  */
 export function findPhoneNumbers(text: string): Array<{ start: number; end: number }> {
+  if (!MAYBE_NUMBER.test(text)) return [];
   const found: Array<{ start: number; end: number }> = [];
-  if (!MAYBE_NUMBER.test(text)) return found;
   let groups: Group[] = [];
   let gap = 0;
   for (let i = 0; i < text.length; ) {
