@@ -10,6 +10,7 @@
  *
  * Run: `npm run bench:classifier` (options after `--`: `--rate N`, `--seconds N`, `--batch N`, `--wait MS`).
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { generateCorpus } from '../bench/corpus.ts';
 import { createRuleScreener } from '../pipeline.ts';
@@ -38,6 +39,8 @@ interface Run {
   completed: number;
   held: number;
   perSecond: number;
+  /** Seconds of process CPU time the run used (a shared machine may give it far less than wall time). */
+  cpuSeconds: number;
   latencies: number[];
   stageMs: number[];
 }
@@ -48,7 +51,8 @@ const percentile = (sorted: readonly number[], p: number): number =>
 /** Sends `rate` messages a second for `seconds`, on a 1 ms tick that catches up on late arrivals. */
 async function openLoop(name: string, screen: (r: ScreeningRequest) => Promise<ScreeningResult>, requests: ScreeningRequest[]): Promise<Run> {
   const total = Math.round(rate * seconds);
-  const run: Run = { name, sent: 0, completed: 0, held: 0, perSecond: 0, latencies: [], stageMs: [] };
+  const run: Run = { name, sent: 0, completed: 0, held: 0, perSecond: 0, cpuSeconds: 0, latencies: [], stageMs: [] };
+  const cpu = process.cpuUsage();
   const pending: Promise<void>[] = [];
   const started = performance.now();
   await new Promise<void>((resolve) => {
@@ -74,6 +78,8 @@ async function openLoop(name: string, screen: (r: ScreeningRequest) => Promise<S
   });
   await Promise.all(pending);
   run.perSecond = run.completed / ((performance.now() - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  run.cpuSeconds = (used.user + used.system) / 1e6;
   run.latencies.sort((a, b) => a - b);
   run.stageMs.sort((a, b) => a - b);
   return run;
@@ -93,10 +99,14 @@ const requests: ScreeningRequest[] = generateCorpus(20_000).map(({ text }, i) =>
 }));
 
 const batchSizes: number[] = [];
+const batchMs: number[] = [];
 const stage = await ClassifierStage.create({
   maxBatchSize: Number(values.batch),
   maxWaitMs: Number(values.wait),
-  onBatch: (size) => batchSizes.push(size),
+  onBatch: (size, ms) => {
+    batchSizes.push(size);
+    batchMs.push(ms);
+  },
 });
 const rulesOnly = createRuleScreener({ policyFor: () => defaultPolicy });
 const withModel = createRuleScreener({ policyFor: () => defaultPolicy, extraStages: [stage] });
@@ -105,22 +115,26 @@ const withModel = createRuleScreener({ policyFor: () => defaultPolicy, extraStag
 await Promise.all(requests.slice(0, 3000).map((r) => withModel.screen(r)));
 await Promise.all(requests.slice(0, 3000).map((r) => rulesOnly.screen(r)));
 batchSizes.length = 0;
+batchMs.length = 0;
 
 const runs = [await openLoop('rules only', (r) => rulesOnly.screen(r), requests), await openLoop('rules + model', (r) => withModel.screen(r), requests)];
 const [base, model] = runs as [Run, Run];
 
-console.log(`offered load ${rate} messages/s for ${seconds} s (open loop), model ${stage.version}, batch ≤ ${values.batch}, wait ≤ ${values.wait} ms\n`);
-console.log('| pipeline | sent | completed | held | throughput (msg/s) | p50 ms | p99 ms | max ms |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log(`offered load ${rate} messages/s for ${seconds} s (open loop), model ${stage.version}, batch ≤ ${values.batch}, wait ≤ ${values.wait} ms`);
+console.log(`machine load average (1 min): ${loadavg()[0]?.toFixed(1)}\n`);
+console.log('| pipeline | sent | completed | held | throughput (msg/s) | CPU s | p50 ms | p99 ms | max ms |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of runs) {
   console.log(
-    `| ${r.name} | ${r.sent} | ${r.completed} | ${r.held} | ${r.perSecond.toFixed(0)} | ${percentile(r.latencies, 0.5).toFixed(2)} | ${percentile(r.latencies, 0.99).toFixed(2)} | ${(r.latencies.at(-1) ?? Number.NaN).toFixed(2)} |`,
+    `| ${r.name} | ${r.sent} | ${r.completed} | ${r.held} | ${r.perSecond.toFixed(0)} | ${r.cpuSeconds.toFixed(1)} | ${percentile(r.latencies, 0.5).toFixed(2)} | ${percentile(r.latencies, 0.99).toFixed(2)} | ${(r.latencies.at(-1) ?? Number.NaN).toFixed(2)} |`,
   );
 }
 const sizes = [...batchSizes].sort((a, b) => a - b);
 const stageP99 = percentile(model.stageMs, 0.99);
 const addedP99 = percentile(model.latencies, 0.99) - percentile(base.latencies, 0.99);
 console.log(`\nbatches: ${sizes.length}, size mean ${(sizes.reduce((a, b) => a + b, 0) / sizes.length).toFixed(1)}, p50 ${percentile(sizes, 0.5)}, p99 ${percentile(sizes, 0.99)}, max ${sizes.at(-1)}`);
+const inference = [...batchMs].sort((a, b) => a - b);
+console.log(`inference per batch: p50 ${percentile(inference, 0.5).toFixed(2)} ms, p99 ${percentile(inference, 0.99).toFixed(2)} ms`);
 console.log(`model stage time (runner timings): p50 ${percentile(model.stageMs, 0.5).toFixed(2)} ms, p99 ${stageP99.toFixed(2)} ms`);
 console.log(`end-to-end p99 added by the model: ${addedP99.toFixed(2)} ms`);
 await withModel.close();
