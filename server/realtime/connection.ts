@@ -54,6 +54,13 @@ export interface ConnectionDeps {
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** Messages fetched per query when catching up. */
 const CATCH_UP_PAGE = 500;
+/**
+ * How long a message that arrived ahead of a gap waits for the missing ones before the gap is filled
+ * from the database. Sends of one conversation commit in sequence order but publish concurrently, so
+ * the bus often brings seq n+1 just before n; querying at once cost every recipient socket a history
+ * query per reordering, which under load cost more than the sends themselves.
+ */
+const GAP_WAIT_MS = 100;
 
 /** One client socket of an authenticated user. */
 export class Connection implements HubConnection {
@@ -65,6 +72,8 @@ export class Connection implements HubConnection {
   readonly #deps: ConnectionDeps;
   /** Highest sequence delivered (or known invisible) per followed conversation. */
   readonly #cursor = new Map<string, number>();
+  /** Messages that arrived ahead of a gap, per conversation, by sequence number. */
+  readonly #early = new Map<string, Map<number, BusMessage>>();
   /** Per-conversation delivery chains, so frames of one conversation go out in order. */
   readonly #deliveries = new Map<string, Promise<void>>();
   /** Sends are processed one at a time so a client's messages keep their order. */
@@ -160,10 +169,43 @@ export class Connection implements HubConnection {
       const cursor = this.#cursor.get(message.conversationId) ?? 0;
       if (released && message.seq <= cursor) return this.#sendVisible(message);
       if (message.seq <= cursor) return;
-      if (message.seq > cursor + 1) return this.#catchUp(message.conversationId, message.seq);
+      if (message.seq > cursor + 1) return this.#holdEarly(message);
       this.#sendVisible(message);
       this.#cursor.set(message.conversationId, message.seq);
+      this.#flushEarly(message.conversationId);
     });
+  }
+
+  /** Keeps a message that arrived ahead of a gap; the gap is filled from the database if it stays open. */
+  #holdEarly(message: BusMessage): void {
+    const { conversationId } = message;
+    let early = this.#early.get(conversationId);
+    if (!early) {
+      this.#early.set(conversationId, (early = new Map()));
+      setTimeout(() => this.#enqueue(conversationId, () => this.#fillGap(conversationId)), GAP_WAIT_MS).unref();
+    }
+    early.set(message.seq, message);
+  }
+
+  /** Sends held messages that now follow the cursor, and forgets those at or below it. */
+  #flushEarly(conversationId: string): void {
+    const early = this.#early.get(conversationId);
+    if (!early) return;
+    for (let next = early.get((this.#cursor.get(conversationId) ?? 0) + 1); next; next = early.get(next.seq + 1)) {
+      this.#sendVisible(next);
+      this.#cursor.set(conversationId, next.seq);
+    }
+    const cursor = this.#cursor.get(conversationId) ?? 0;
+    for (const seq of early.keys()) if (seq <= cursor) early.delete(seq);
+    if (early.size === 0) this.#early.delete(conversationId);
+  }
+
+  /** The wait is over and a gap remains: catch up from the database past every held message. */
+  async #fillGap(conversationId: string): Promise<void> {
+    const early = this.#early.get(conversationId);
+    this.#early.delete(conversationId);
+    if (!early || this.#closed) return;
+    await this.#catchUp(conversationId, Math.max(...early.keys()));
   }
 
   catchUpAll(): void {
