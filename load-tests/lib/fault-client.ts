@@ -20,7 +20,10 @@ export class FaultClient {
   readonly held = new Map<number, number>();
   /** Sends not answered yet, by client id. */
   readonly outstanding = new Map<string, string>();
+  /** Acknowledged sends: client id → sequence number. */
   readonly acked = new Map<string, number>();
+  /** Acknowledged sends held for review (not delivered to recipients until a coordinator releases them). */
+  readonly heldForReview = new Set<string>();
   readonly refused = new Map<string, string>();
   reconnects = 0;
   #lastSeq = -1;
@@ -122,6 +125,7 @@ export class FaultClient {
         this.outstanding.delete(String(frame.clientId));
         this.refused.delete(String(frame.clientId));
         this.acked.set(String(frame.clientId), Number(frame.seq));
+        if (frame.status !== 'delivered') this.heldForReview.add(String(frame.clientId));
         return;
       case 'error':
         if (typeof frame.clientId !== 'string' || !this.outstanding.has(frame.clientId)) return;

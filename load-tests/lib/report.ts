@@ -73,8 +73,8 @@ export function markdown(report: Report, stamp: string): string {
   if (report.fault) {
     parts.push(
       table(
-        ['fault scenario', 'sent', 'acknowledged', 'refused (codes)', 'unanswered', 'acked missing in DB', 'acked missing at a recipient', 'duplicates', 'pass'],
-        report.fault.scenarios.map((s) => [s.name, s.sent, s.acked, JSON.stringify(s.refused), s.unanswered, s.ackedNotStored, s.ackedNotReceived, s.duplicates, s.pass ? 'yes' : 'NO']),
+        ['fault scenario', 'sent', 'acknowledged', 'held for review', 'refused (codes)', 'unanswered', 'acked missing in DB', 'acked missing at a recipient', 'duplicates', 'pass'],
+        report.fault.scenarios.map((s) => [s.name, s.sent, s.acked, s.heldForReview, JSON.stringify(s.refused), s.unanswered, s.ackedNotStored, s.ackedNotReceived, s.duplicates, s.pass ? 'yes' : 'NO']),
       ),
     );
   }

@@ -35,7 +35,9 @@ export interface FaultScenario {
   unanswered: number;
   /** Acknowledged messages missing from the database or stored under another sequence number. */
   ackedNotStored: number;
-  /** (acknowledged message, other member) pairs where the member does not hold the message. */
+  /** Acknowledged but held for review by screening: stored, not delivered (not counted as missing). */
+  heldForReview: number;
+  /** (acknowledged delivered message, other member) pairs where the member does not hold the message. */
   ackedNotReceived: number;
   /** Messages a member received more than once. */
   duplicates: number;
@@ -94,7 +96,7 @@ export async function runScenario(
       while (sent < due) {
         const client = clients[sent % clients.length]!;
         const clientId = `${prefix}${sent++}`;
-        client.send(clientId, `${clientId} could we meet the engineering team next week?`);
+        client.send(clientId, `${clientId} which classes help most for an engineering degree?`);
       }
       if (!disruption && Date.now() - started >= disruptAtMs) {
         progress.update(`${name}: disrupting after ${sent} sends`);
@@ -111,8 +113,9 @@ export async function runScenario(
     const byConversation = new Map<string, FaultClient[]>();
     for (const c of clients) (byConversation.get(c.conversationId) ?? byConversation.set(c.conversationId, []).get(c.conversationId)!).push(c);
     const acked = clients.flatMap((c) => [...c.acked].map(([clientId, seq]) => ({ clientId, seq, sender: c })));
+    const delivered = acked.filter((a) => !a.sender.heldForReview.has(a.clientId));
     const missingAt = () =>
-      acked.reduce(
+      delivered.reduce(
         (missing, a) => missing + byConversation.get(a.sender.conversationId)!.filter((r) => r !== a.sender && !r.held.has(a.seq)).length,
         0,
       );
@@ -125,12 +128,17 @@ export async function runScenario(
       .query<{ clientId: string; conversationId: string; seq: number }>('SELECT "clientId", "conversationId", seq FROM "Message" WHERE "clientId" LIKE $1', [`${prefix}%`])
       .finally(() => db.end());
     const stored = new Map(rows.rows.map((row) => [row.clientId, row]));
+    if (process.env.FAULT_DEBUG) {
+      const lost = Array.from({ length: sent }, (_, i) => `${prefix}${i}`).filter((id) => !clients.some((c) => c.acked.has(id) || c.refused.has(id) || c.outstanding.has(id)));
+      console.error('DEBUG lost', lost.length, lost.slice(0, 5), 'stored', lost.filter((id) => stored.has(id)).length);
+    }
     const refused: Record<string, number> = {};
     for (const c of clients) for (const code of c.refused.values()) refused[code] = (refused[code] ?? 0) + 1;
     const result: FaultScenario = {
       name,
       sent,
       acked: acked.length,
+      heldForReview: acked.length - delivered.length,
       refused,
       unanswered: clients.reduce((n, c) => n + c.outstanding.size, 0),
       ackedNotStored: acked.filter((a) => stored.get(a.clientId)?.seq !== a.seq || stored.get(a.clientId)?.conversationId !== a.sender.conversationId).length,
