@@ -14,7 +14,7 @@ type Piece = { start: number; end: number } | { bytes: Buffer };
 
 /** Most pieces (segments kept) one image may have: more means a crafted file. */
 const MAX_PIECES = 100_000;
-const CHUNK = 64 * 1024;
+const CHUNK = 256 * 1024;
 
 function malformed(why: string): TrellisError {
   return new TrellisError('FILE_MALFORMED', `The image is damaged: ${why}`);
@@ -54,10 +54,12 @@ const JPEG_KEPT_APP: Record<number, string> = { 0xe0: 'JFIF\0', 0xe2: 'ICC_PROFI
  * `FF 00`, restart markers and fill bytes), or -1.
  */
 async function nextJpegMarker(handle: FileHandle, from: number, size: number): Promise<number> {
+  const buffer = Buffer.alloc(CHUNK);
   for (let base = from; base < size - 1; ) {
-    const chunk = await readAt(handle, base, Math.min(CHUNK, size - base));
-    for (let i = 0; i < chunk.length - 1; i++) {
-      if (chunk[i] !== 0xff) continue;
+    const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, size - base), base);
+    if (bytesRead < 2) break;
+    const chunk = buffer.subarray(0, bytesRead);
+    for (let i = chunk.indexOf(0xff); i >= 0 && i < chunk.length - 1; i = chunk.indexOf(0xff, i + 1)) {
       const next = chunk[i + 1] as number;
       if (next === 0x00 || next === 0xff || (next >= 0xd0 && next <= 0xd7)) continue;
       return base + i;
