@@ -12,6 +12,8 @@ import { SEVERITIES, type PriorSignal, type Role, type ScreeningRequest, type Sc
 export const DEFAULT_CASES = fileURLToPath(new URL('./cases.jsonl', import.meta.url));
 /** Paraphrased cases written after the lists, which were not tuned to them: closer to field accuracy. */
 export const PARAPHRASE_CASES = fileURLToPath(new URL('./paraphrases.jsonl', import.meta.url));
+/** Held-out cases written before the rules were generalised and never tuned on: report, do not tune. */
+export const HOLDOUT_CASES = fileURLToPath(new URL('./holdout.jsonl', import.meta.url));
 
 /** One labeled line: who wrote it, the categories it should raise (none for a benign line). */
 export interface EvalCase {

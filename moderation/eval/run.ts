@@ -1,7 +1,8 @@
 /**
  * `npm run eval:moderation`: precision and recall per category of the rule screener on the
  * labeled cases: `cases.jsonl` (written alongside the phrase lists: a regression check) and
- * `paraphrases.jsonl` (written after them, lists not tuned to it).
+ * `paraphrases.jsonl` (written after them, lists not tuned to it) and `holdout.jsonl` (written
+ * before the rules were generalised, never tuned on).
  *
  * Options (after `--`):
  * - `--cases <file>`: only this JSONL file of cases.
@@ -15,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { createRuleScreener, type RuleScreenerOptions } from '../pipeline.ts';
 import { defaultPolicy } from '../policy.ts';
 import type { Stage } from '../stage.ts';
-import { DEFAULT_CASES, PARAPHRASE_CASES, falsePositiveRate, formatScores, loadCases, runCases, scoreByCategory, type CaseOutcome } from './evaluate.ts';
+import { DEFAULT_CASES, HOLDOUT_CASES, PARAPHRASE_CASES, falsePositiveRate, formatScores, loadCases, runCases, scoreByCategory, type CaseOutcome } from './evaluate.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
@@ -38,7 +39,7 @@ function errors(outcomes: readonly CaseOutcome[]): string {
     .join('\n');
 }
 
-const files = values.cases ? [values.cases] : [DEFAULT_CASES, PARAPHRASE_CASES];
+const files = values.cases ? [values.cases] : [DEFAULT_CASES, PARAPHRASE_CASES, HOLDOUT_CASES];
 const extra = values['extra-stage'] ? await loadStage(values['extra-stage']) : undefined;
 const setups: Array<[string, Partial<RuleScreenerOptions>]> = extra
   ? [['rules alone', {}], [`${extra.name} alone`, { stages: [], extraStages: [extra] }], [`rules + ${extra.name}`, { extraStages: [extra] }]]
