@@ -22,7 +22,7 @@ t.test('reject, redact, escalate and dismiss are recorded and applied live', asy
   t.equal((await decide(held.messageId, { action: 'nuke', reason: 'x' })).status, 400);
 
   const plain = await student.sendMessage(conversationId, 'r2', 'My teacher is Mr Smith and I live near the park');
-  await eventually(() => mentor.messages(conversationId).some((m) => m.seq === plain.seq));
+  await eventually(() => mentor.messages(conversationId).some((m) => m.seq === plain.seq), 20_000, 'the mentor gets the plain message');
   const redacted = await decide(plain.messageId, { action: 'redact', reason: 'location', spans: [{ start: 34, end: 47 }] });
   t.equal(redacted.status, 201);
   const masked = (await mentor.next((f) => f.type === 'message.updated' && (f.message as { id: string }).id === plain.messageId)).message as { body: string; redacted: boolean };
