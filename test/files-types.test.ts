@@ -48,6 +48,9 @@ t.test('client names never reach the disk and are kept sanitised', async (t) => 
   for (const path of stored) t.match(path, /objects\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/, 'stored under its hash');
   const down = await f.download(f.maya.token, up.body.file.id);
   t.match(down.headers.get('content-disposition'), /filename="passwd.txt"/);
+  const exe = await f.download(f.maya.token, evil.body.file.id);
+  t.match(exe.headers.get('content-disposition'), /filename="cvtxt.exe.txt"/, 'offered with the extension of its real type');
+  t.equal(exe.headers.get('content-type'), 'text/plain');
 });
 
 t.test('image metadata, GPS included, is gone from downloaded photos', async (t) => {

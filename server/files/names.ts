@@ -27,3 +27,34 @@ export function sanitiseFileName(raw: string): string {
   }
   return name === '' ? 'file' : name;
 }
+
+/** Extensions that fit each type Trellis serves; the first is the one added when the name has none of them. */
+const EXTENSIONS: Record<string, string[]> = {
+  'image/jpeg': ['jpg', 'jpeg'],
+  'image/png': ['png'],
+  'image/webp': ['webp'],
+  'application/pdf': ['pdf'],
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['docx'],
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['xlsx'],
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': ['pptx'],
+  'application/vnd.oasis.opendocument.text': ['odt'],
+  'application/vnd.oasis.opendocument.spreadsheet': ['ods'],
+  'application/vnd.oasis.opendocument.presentation': ['odp'],
+  'application/rtf': ['rtf'],
+  'text/plain': ['txt', 'text'],
+  'text/csv': ['csv'],
+  'text/markdown': ['md', 'markdown'],
+};
+
+/**
+ * The name to offer for download: the stored name, with the extension of its sniffed type added
+ * when its own does not fit (a photo named `setup.exe` downloads as `setup.exe.jpg`), so that no
+ * operating system opens it as something it is not.
+ */
+export function downloadName(name: string, mimeType: string): string {
+  const fitting = EXTENSIONS[mimeType];
+  if (!fitting) return name;
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+  return fitting.includes(extension) ? name : `${name}.${fitting[0]}`;
+}

@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { TrellisError } from '../errors.ts';
+import { downloadName } from '../files/names.ts';
 import { userOf } from '../plugins/auth.ts';
 import { IdParams, withErrors } from './schemas.ts';
 
@@ -68,7 +69,7 @@ const fileRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { file, size, range } = download;
       reply
         .header('content-type', file.mimeType)
-        .header('content-disposition', attachmentDisposition(file.originalName))
+        .header('content-disposition', attachmentDisposition(downloadName(file.originalName, file.mimeType)))
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', "default-src 'none'; sandbox")
         .header('cache-control', 'private, no-store')
