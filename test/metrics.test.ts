@@ -44,7 +44,7 @@ t.test('metrics count connections, messages, verdicts and stage timings in Prome
   await eventually(() => mentor.messages(conversationId).length === 1);
   const after = await eventually(async () => {
     const text = await scrape(app);
-    return (sample(text, 'trellis_messages_out_total', { path: 'live' }) ?? 0) >= 2 ? text : null;
+    return (sample(text, 'trellis_messages_out_total', { path: 'live' }) ?? 0) >= 2 ? text : '';
   });
   t.equal(sample(after, 'trellis_frames_in_total', { type: 'send' }), 2);
   t.equal(sample(after, 'trellis_messages_in_total', { outcome: 'ack' }), 1);
