@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PhraseMatcher, type PhraseMatch } from './matcher.ts';
 import { toOriginalSpan } from './normalise.ts';
-import { SEVERITY_TAGS, loadList, type ListEntry } from './phrases.ts';
+import { SEVERITY_TAGS, loadList, loadRuleList, type ListEntry, type NearEntry } from './phrases.ts';
 import type { NormalisedText, StageOutput } from './stage.ts';
 import { SEVERITIES, type Finding, type Severity } from './types.ts';
 
@@ -39,6 +39,97 @@ export function loadCategoryLists(dir: string, categories: readonly string[]): C
     name: category,
     entries: loadList(join(dir, `${category}.txt`), SEVERITY_TAGS),
   }));
+}
+
+/** A `near` co-occurrence rule of a category list (see `NearEntry` in `phrases.ts`). */
+export interface NearRule extends Rule {
+  window: number;
+}
+
+/** Graded lists that may hold `near` rules: their phrase lists and their co-occurrence rules. */
+export interface GradedLists {
+  lists: CategoryList[];
+  near: Array<{ category: string; name: string; entry: NearEntry }>;
+}
+
+/** Loads `<dir>/<category>.txt` for each category, accepting `near` rules (safeguarding lists). */
+export function loadGradedLists(dir: string, categories: readonly string[]): GradedLists {
+  const graded: GradedLists = { lists: [], near: [] };
+  for (const category of categories) {
+    const parsed = loadRuleList(join(dir, `${category}.txt`), SEVERITY_TAGS);
+    graded.lists.push({ category, name: category, entries: parsed.phrases });
+    for (const entry of parsed.near) graded.near.push({ category, name: category, entry });
+  }
+  return graded;
+}
+
+/** Which part of which `near` rule a phrase belongs to. */
+interface NearPart {
+  rule: number;
+  side: 'left' | 'right' | 'unless';
+}
+
+/**
+ * `near` rules compiled into one matcher of their parts: one pass over the text, then pairs
+ * checked only among the few parts found.
+ */
+export class NearRules {
+  readonly #rules: NearRule[];
+  readonly #parts: PhraseMatcher<NearPart>;
+
+  /** Compiles the rules of `graded`. */
+  constructor(graded: GradedLists['near']) {
+    this.#rules = graded.map(({ category, name, entry }) => ({
+      category, severity: entry.tag as Severity, rule: `${name}:${entry.source}`, window: entry.window,
+    }));
+    this.#parts = new PhraseMatcher(graded.flatMap(({ entry }, rule) =>
+      (['left', 'right', 'unless'] as const).flatMap((side) => entry[side].map((e) => ({ ...e, value: { rule, side } })))));
+  }
+
+  /** Findings of the rules whose two sides occur close together (spans are original offsets). */
+  find(stage: string, normalised: NormalisedText): Finding[] {
+    const parts = this.#parts.match(normalised.text, normalised.alternatives);
+    if (parts.length < 2) return NOTHING_FOUND.findings;
+    const findings: Finding[] = [];
+    const vetoed = new Set(parts.filter((p) => p.value.side === 'unless').map((p) => p.value.rule));
+    for (const left of parts) {
+      if (left.value.side !== 'left' || vetoed.has(left.value.rule)) continue;
+      const rule = this.#rules[left.value.rule] as NearRule;
+      const right = parts.find((p) => p.value.rule === left.value.rule && p.value.side === 'right' && close(normalised.text, left, p, rule.window));
+      if (!right) continue;
+      const start = Math.min(left.start, right.start);
+      const end = Math.max(left.end, right.end);
+      findings.push({ stage, category: rule.category, severity: rule.severity, rule: rule.rule, span: toOriginalSpan(normalised, start, end) });
+    }
+    return findings;
+  }
+}
+
+/**
+ * Whether two matches do not overlap and lie in one sentence with at most `window` words
+ * between them.
+ */
+function close(text: string, a: PhraseMatch<NearPart>, b: PhraseMatch<NearPart>, window: number): boolean {
+  const [first, second] = a.start <= b.start ? [a, b] : [b, a];
+  if (first.end > second.start) return false;
+  const between = text.slice(first.end, second.start);
+  if (/[.!?;]/.test(between)) return false;
+  const words = between.trim() === '' ? 0 : between.trim().split(/\s+/).length;
+  return words <= window;
+}
+
+/** Words typed as spaced letters with wider gaps between words: `m e e t  m e  a l o n e`. */
+const SPACED_WORDS = /(?:^|\s)\p{L}(?: \p{L}){2,}(?:\s{2,}\p{L}(?: \p{L})*)+(?=\s|$)/u;
+const SPACED_RUN = /(?<![\p{L}\p{N}])\p{L}(?: \p{L})+(?![\p{L}\p{N}])/gu;
+
+/**
+ * The text with words typed as spaced letters joined back into words (`meet me alone`), when it
+ * has some; otherwise undefined. The normaliser joins such letters into one long word, which
+ * loses the word gaps that phrases need.
+ */
+export function joinSpacedWords(original: string): string | undefined {
+  if (!original.includes('  ') || !SPACED_WORDS.test(original)) return undefined;
+  return original.replace(SPACED_RUN, (run) => run.replace(/ /g, ''));
 }
 
 /** Compiles category lists into one matcher. */

@@ -1,6 +1,7 @@
 /**
  * Phone numbers in the literal view, in any disguise: spaced, dotted, dashed, bracketed, `+1`,
- * digits spelled as words (`five five five...`) or mixed with digits; other scripts' digits are
+ * digits spelled as words (`five five five...`, also split by commas) or mixed with digits
+ * (`5five5 2oh1`); other scripts' digits are
  * already ASCII in the literal view. Ordinary school numbers (years, dates, grades, pages, times,
  * scores, money with commas) do not add up to a phone number.
  */
@@ -11,6 +12,8 @@ const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seve
 const ZERO_WORDS = ['oh', 'o'];
 /** Characters that may separate the groups of a phone number. */
 const SEPARATORS = new Set(Array.from(' .-()+_', (c) => c.charCodeAt(0)));
+/** A comma separates groups only after a spelled digit (`five five five, two one two...`). */
+const COMMA = 44;
 /** Cheap test for texts that cannot hold a phone number. */
 const MAYBE_NUMBER = /[0-9]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|niner)\b/;
 
@@ -38,13 +41,31 @@ function looksLikeDatesOrYears(groups: readonly Group[]): boolean {
   return date === '1,1,4' || date === '1,2,4' || date === '2,1,4' || date === '2,2,4' || date === '4,2,2' || date === '4,1,1';
 }
 
+/**
+ * Groups written without a separator between them taken together (`5five5` is one chunk of three
+ * digits), spelled when any of them is.
+ */
+function chunks(groups: readonly Group[]): Array<{ digits: number; spelled: boolean }> {
+  const out: Array<{ digits: number; spelled: boolean }> = [];
+  let previous: Group | undefined;
+  for (const g of groups) {
+    const last = out[out.length - 1];
+    if (last && previous && previous.end === g.start) {
+      last.digits += g.digits.length;
+      last.spelled ||= g.spelled;
+    } else out.push({ digits: g.digits.length, spelled: g.spelled });
+    previous = g;
+  }
+  return out;
+}
+
 /** Whether a finished sequence of groups is a phone number. */
 function isPhone(groups: readonly Group[]): boolean {
   const digits = groups.reduce((n, g) => n + g.digits.length, 0);
   if (digits < MIN_DIGITS || digits > MAX_DIGITS || looksLikeDatesOrYears(groups)) return false;
   if (groups.length === 1) return digits >= 10;
   const allSingles = groups.every((g) => g.digits.length === 1);
-  const short = groups.filter((g) => !g.spelled && g.digits.length < 3).length;
+  const short = chunks(groups).filter((c) => !c.spelled && c.digits < 3).length;
   return allSingles || short <= 2;
 }
 
@@ -94,7 +115,7 @@ export function findPhoneNumbers(text: string): Array<{ start: number; end: numb
         groups.push({ start: i, end: j, digits: String(digit), spelled: true });
         gap = 0;
       }
-    } else if (!SEPARATORS.has(c) || ++gap > MAX_GAP) {
+    } else if (!(SEPARATORS.has(c) || (c === COMMA && groups[groups.length - 1]?.spelled === true)) || ++gap > MAX_GAP) {
       breaks = true;
     }
     if (breaks) {

@@ -2,21 +2,23 @@
  * Contact and off-platform stage: phone numbers, emails and handles (category `contact`, meant
  * to be redacted), links (category `link`, with the domain in the rule so a policy can allow
  * some), and platform names together with intent phrases (category `off-platform`). Digits and addresses
- * are read from the literal view; platforms and intents from the normalised text.
+ * are read from the literal view; platforms and intents from the normalised text. Words typed as
+ * spaced letters (`a d d  m e  o n  s n a p`) are joined and screened again when nothing else
+ * was found, the findings then spanning the whole message.
  */
 import { join } from 'node:path';
 import { findAddresses, type Address } from '../contact/addresses.ts';
 import { findPhoneNumbers } from '../contact/phone.ts';
 import { PhraseMatcher, type PhraseMatch } from '../matcher.ts';
 import { normalise, toOriginalSpan } from '../normalise.ts';
-import { loadList } from '../phrases.ts';
-import { DEFAULT_LIST_DIR, NOTHING_FOUND, insideAnother } from '../rules.ts';
+import { loadList, normalisePhrase } from '../phrases.ts';
+import { DEFAULT_LIST_DIR, NOTHING_FOUND, insideAnother, joinSpacedWords } from '../rules.ts';
 import type { NormalisedText, Stage, TextView } from '../stage.ts';
 import type { Finding, Span } from '../types.ts';
 
 /** Kinds of entries in `contact.txt`. */
-export const CONTACT_LIST_KINDS = ['platform', 'ambiguous', 'intent'] as const;
-type ContactKind = (typeof CONTACT_LIST_KINDS)[number];
+export const CONTACT_LIST_KINDS = ['platform', 'ambiguous', 'intent', 'ordinary'] as const;
+type ContactKind = Exclude<(typeof CONTACT_LIST_KINDS)[number], 'ordinary'>;
 
 /** Options of the contact stage. */
 export interface ContactStageOptions {
@@ -28,11 +30,18 @@ export interface ContactStageOptions {
 const USERNAME_AFTER = /[\s:=,-]*(?:(?:it'?s|its|is)\s+)?([\p{L}\p{N}_.]{3,30})/uy;
 const looksLikeUsername = (token: string): boolean => /[\d_]|[^.]\.[^.]/.test(token.replace(/\.+$/, ''));
 
-/** The span of a username written right after `end` in the original, if any. */
-function usernameAfter(original: string, end: number): Span | undefined {
+/** Intents naming one's own account (`my snap is`): any word after them but an ordinary one is a handle. */
+const NAMES_ACCOUNT = /^intent:.*\bmy (snap|insta|discord|whatsapp|handle|username|user name)\b/;
+
+/**
+ * The span of a username written right after `end` in the original, if any; with `ordinary`
+ * (after `my snap is`), any word not in it counts, digits or not.
+ */
+function usernameAfter(original: string, end: number, ordinary?: ReadonlySet<string>): Span | undefined {
   USERNAME_AFTER.lastIndex = end;
   const m = USERNAME_AFTER.exec(original);
-  if (!m || !looksLikeUsername(m[1] as string)) return undefined;
+  const word = m?.[1] as string;
+  if (!m || !(looksLikeUsername(word) || (ordinary !== undefined && !ordinary.has(normalisePhrase(word))))) return undefined;
   const token = (m[1] as string).replace(/\.+$/, '');
   const start = end + m[0].length - (m[1] as string).length;
   return { start, end: start + token.length };
@@ -54,6 +63,7 @@ function contactFindings(
   phones: ReadonlyArray<{ start: number; end: number }>,
   addresses: readonly Address[],
   matches: ReadonlyArray<PhraseMatch<{ kind: ContactKind; rule: string }>>,
+  ordinary: ReadonlySet<string>,
 ): Finding[] {
   const details: Finding[] = [];
   for (const phone of phones) details.push(finding('contact', 'phone', toOriginalSpan(literal, phone.start, phone.end)));
@@ -71,7 +81,7 @@ function contactFindings(
     mentions.push({ ...finding('off-platform', match.value.rule, span), severity: match.value.kind === 'intent' ? 'medium' : 'low' });
   }
   for (const mention of mentions) {
-    const username = usernameAfter(normalised.original, (mention.span as Span).end);
+    const username = usernameAfter(normalised.original, (mention.span as Span).end, NAMES_ACCOUNT.test(mention.rule) ? ordinary : undefined);
     if (username && !overlapsAny(username, details) && !overlapsAny(username, mentions)) details.push(finding('contact', 'handle', username));
   }
   // NOTE: a platform name counts next to an intent or a contact detail ("snapchat: maya_k22"),
@@ -87,18 +97,29 @@ function contactFindings(
 /** Creates the contact stage; reads and validates `contact.txt` now. */
 export function createContactStage(options: ContactStageOptions = {}): Stage {
   const entries = loadList(join(options.listDir ?? DEFAULT_LIST_DIR, 'contact.txt'), CONTACT_LIST_KINDS);
-  const phrases = new PhraseMatcher(entries.map((e) => ({ ...e, value: { kind: e.tag as ContactKind, rule: `${e.tag}:${e.source}` } })));
+  const ordinary = new Set(entries.filter((e) => e.tag === 'ordinary').map((e) => e.phrase));
+  const phrases = new PhraseMatcher(entries.filter((e) => e.tag !== 'ordinary')
+    .map((e) => ({ ...e, value: { kind: e.tag as ContactKind, rule: `${e.tag}:${e.source}` } })));
+  const detect = (normalised: NormalisedText): Finding[] => {
+    const literal = normalised.literal ?? (normalise(normalised.original).literal as TextView);
+    const phones = findPhoneNumbers(literal.text);
+    const addresses = findAddresses(literal.text);
+    const matches = phrases.match(normalised.text, normalised.alternatives);
+    if (phones.length === 0 && addresses.length === 0 && matches.length === 0) return NOTHING_FOUND.findings;
+    return contactFindings(normalised, literal, phones, addresses, matches, ordinary);
+  };
   return {
     name: 'contact',
     version: '1',
     budgetMs: 50,
     screen({ normalised }) {
-      const literal = normalised.literal ?? (normalise(normalised.original).literal as TextView);
-      const phones = findPhoneNumbers(literal.text);
-      const addresses = findAddresses(literal.text);
-      const matches = phrases.match(normalised.text, normalised.alternatives);
-      if (phones.length === 0 && addresses.length === 0 && matches.length === 0) return NOTHING_FOUND;
-      return { findings: contactFindings(normalised, literal, phones, addresses, matches) };
+      const findings = detect(normalised);
+      if (findings.length > 0) return { findings };
+      const joined = joinSpacedWords(normalised.original);
+      if (joined === undefined) return NOTHING_FOUND;
+      const whole = { start: 0, end: normalised.original.length };
+      const again = detect(normalise(joined)).map((f) => ({ ...f, span: whole }));
+      return again.length === 0 ? NOTHING_FOUND : { findings: again };
     },
   };
 }

@@ -5,11 +5,16 @@
  * Direction matters: a phrase from an adult to a student weighs one severity step more than as
  * listed. Crisis signals are not misconduct: from a student they are always `critical` (for a
  * counselor referral); from anyone else they keep the listed severity.
+ *
+ * Besides phrases, the lists hold `near` rules: two groups of words close together (a secrecy
+ * word near a parent or teacher, a meeting word near `alone`), with supervised-place exceptions.
+ * Words typed as spaced letters (`m e e t  m e  a l o n e`) are joined and screened again, the
+ * finding then spanning the whole message.
  */
 import { join } from 'node:path';
-import { PhraseMatcher } from '../matcher.ts';
-import { DEFAULT_LIST_DIR, NOTHING_FOUND, compileRules, findRules, loadCategoryLists, type Rule } from '../rules.ts';
-import type { Stage } from '../stage.ts';
+import { normalise } from '../normalise.ts';
+import { DEFAULT_LIST_DIR, NOTHING_FOUND, NearRules, compileRules, findRules, insideAnother, joinSpacedWords, loadGradedLists } from '../rules.ts';
+import type { NormalisedText, Stage } from '../stage.ts';
 import { adultToStudent, raise } from '../direction.ts';
 import type { Finding, ScreeningRequest } from '../types.ts';
 
@@ -22,6 +27,10 @@ export interface SafeguardingStageOptions {
   listDir?: string;
 }
 
+/** Whether the spans of two findings overlap. */
+const overlaps = (a: Finding, b: Finding): boolean =>
+  a.span !== undefined && b.span !== undefined && a.span.start < b.span.end && b.span.start < a.span.end;
+
 /** The severity of a safeguarding finding given who wrote to whom. */
 function directed(finding: Finding, request: ScreeningRequest): Finding {
   if (finding.category === 'crisis') return request.senderRole === 'student' ? { ...finding, severity: 'critical' } : finding;
@@ -31,13 +40,30 @@ function directed(finding: Finding, request: ScreeningRequest): Finding {
 /** Creates the safeguarding stage; reads and validates its lists now. */
 export function createSafeguardingStage(options: SafeguardingStageOptions = {}): Stage {
   const dir = join(options.listDir ?? DEFAULT_LIST_DIR, 'safeguarding');
-  const rules: PhraseMatcher<Rule> = compileRules(loadCategoryLists(dir, SAFEGUARDING_CATEGORIES));
+  const graded = loadGradedLists(dir, SAFEGUARDING_CATEGORIES);
+  const rules = compileRules(graded.lists);
+  const near = new NearRules(graded.near);
+  const find = (normalised: NormalisedText): Finding[] => {
+    const phrases = findRules('safeguarding', rules, undefined, normalised);
+    const found = near.find('safeguarding', normalised);
+    if (found.length === 0) return phrases;
+    // NOTE: a phrase finding names the words more exactly than a pair: a pair overlapping a
+    // phrase finding of its category adds nothing, nor does a pair inside another pair.
+    const pairs = found.filter((p, i) => !phrases.some((f) => f.category === p.category && overlaps(f, p)) &&
+      !found.some((q, j) => j < i && q.category === p.category && q.span?.start === p.span?.start && q.span?.end === p.span?.end));
+    return [...phrases, ...pairs.filter((p) => !insideAnother(p, pairs))];
+  };
   return {
     name: 'safeguarding',
     version: '1',
     budgetMs: 50,
     screen({ request, normalised }) {
-      const findings = findRules('safeguarding', rules, undefined, normalised);
+      let findings = find(normalised);
+      const joined = findings.length === 0 ? joinSpacedWords(normalised.original) : undefined;
+      if (joined !== undefined) {
+        const whole = { start: 0, end: normalised.original.length };
+        findings = find(normalise(joined)).map((f) => ({ ...f, span: whole }));
+      }
       return findings.length === 0 ? NOTHING_FOUND : { findings: findings.map((f) => directed(f, request)) };
     },
   };
