@@ -77,6 +77,21 @@ t.test('downloads: members yes, outsiders learn nothing, held files reach no rec
   const audit = await f.app.db.prisma.auditEntry.findMany({ select: { kind: true, subjectIds: true, data: true } });
   t.ok(audit.some((e) => e.kind === 'message.screened' && (e.data as { attachment?: { id: string } }).attachment?.id === held.body.file.id), 'upload audited');
   t.ok(audit.some((e) => e.kind === 'file.downloaded' && e.subjectIds.includes(held.body.file.id)), 'download audited');
+  // Once a coordinator approves it, the held file reaches the recipient like any released message.
+  const approve = await f.app.inject({
+    method: 'POST',
+    url: `/review/messages/${held.body.message.messageId}/decisions`,
+    headers: { authorization: `Bearer ${f.coordinator.token}` },
+    payload: { action: 'approve', reason: 'a normal school document' },
+  });
+  t.ok(approve.statusCode === 200 || approve.statusCode === 201, approve.body);
+  const released = await mentor.next(
+    (frame) => (frame.message as { seq?: number } | undefined)?.seq === held.body.message.seq,
+    30_000,
+  );
+  t.equal((released.message as { attachment: { id: string } }).attachment.id, held.body.file.id, 'released with its attachment');
+  t.equal((await f.download(f.maya.token, held.body.file.id)).status, 200, 'the recipient can download it now');
+
   const refused = await upload(f.baseUrl, f.ava.token, f.conversationId, 'run.sh', Buffer.from('echo hi'));
   t.equal(refused.status, 415);
   t.ok(
