@@ -168,6 +168,11 @@ export class Peer extends EventEmitter<PeerEvents> {
     };
   }
 
+  /** Number of open consumers (streams this peer receives). */
+  get consumerCount(): number {
+    return this.#consumers.size;
+  }
+
   /** Starts the flow of one of this peer's consumers. */
   async resumeConsumer(consumerId: string): Promise<void> {
     const consumer = this.#consumers.get(consumerId);

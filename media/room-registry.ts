@@ -11,6 +11,8 @@ export interface RoomSnapshot {
   workerPid: number;
   /** Peers, observers included. */
   peers: number;
+  /** Consumers (received streams) over all peers. */
+  consumers: number;
 }
 
 /**
@@ -51,7 +53,7 @@ export class RoomRegistry {
 
   /** The open rooms. */
   snapshot(): RoomSnapshot[] {
-    return [...this.#rooms.values()].map((room) => ({ roomId: room.id, workerPid: room.workerPid, peers: room.peerCount }));
+    return [...this.#rooms.values()].map((room) => ({ roomId: room.id, workerPid: room.workerPid, peers: room.peerCount, consumers: room.consumerCount }));
   }
 
   /** Closes every room (reason 'shutdown'). */

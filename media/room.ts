@@ -107,6 +107,13 @@ export class Room extends EventEmitter<RoomEvents> {
     return this.#peers.size;
   }
 
+  /** Consumers open in this room, over all peers. */
+  get consumerCount(): number {
+    let count = 0;
+    for (const peer of this.#peers.values()) count += peer.consumerCount;
+    return count;
+  }
+
   /** The peers other than `exceptUserId`. */
   peerInfos(exceptUserId?: string): PeerInfo[] {
     return [...this.#peers.values()].filter((p) => p.userId !== exceptUserId).map((p) => ({ userId: p.userId, as: p.as }));

@@ -117,3 +117,30 @@ t.test('sending faster than the rate limit is refused with RATE_LIMITED', async 
   t.equal(client.frames.filter((f) => f.type === 'ack').length, 3, 'the burst is accepted');
   t.equal(client.frames.filter((f) => f.code === 'RATE_LIMITED').length, 7, 'the rest is refused');
 });
+
+t.test('typing and presence reach the other members without being stored; read markers are stored', async (t) => {
+  const { app, ava, maya, conversationId, open } = await setup(t);
+  const mentor = await open(maya);
+  const student = await open(ava);
+  const online = await mentor.next((f) => f.type === 'presence' && f.userId === ava.userId);
+  t.equal(online.online, true, 'the mentor sees the student come online');
+  student.send({ type: 'typing', conversationId });
+  const typing = await mentor.next((f) => f.type === 'typing');
+  t.same(typing, { type: 'typing', conversationId, userId: ava.userId });
+  t.notOk(student.frames.some((f) => f.type === 'typing'), 'not echoed to the typist');
+
+  const sent = await student.sendMessage(conversationId, 'r1', 'Did you see my draft?');
+  mentor.send({ type: 'read', conversationId, seq: sent.seq as number });
+  const read = await student.next((f) => f.type === 'read');
+  t.same(read, { type: 'read', conversationId, userId: maya.userId, seq: sent.seq });
+  mentor.send({ type: 'read', conversationId, seq: 0 });
+  const ownReads = () => mentor.frames.filter((f) => f.type === 'read' && f.userId === maya.userId);
+  await eventually(() => ownReads().length === 2, 5000, 'both read markers answered');
+  t.equal(ownReads()[1]!.seq, sent.seq, 'an older marker does not move it back');
+  const member = await app.db.prisma.conversationMember.findUnique({ where: { conversationId_userId: { conversationId, userId: maya.userId } } });
+  t.equal(member?.lastReadSeq, sent.seq, 'stored, and never moved backwards');
+
+  await student.close();
+  const offline = await mentor.next((f) => f.type === 'presence' && f.userId === ava.userId && f.online === false);
+  t.ok(offline, 'the mentor sees the student go offline');
+});

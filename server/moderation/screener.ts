@@ -1,5 +1,6 @@
 /** The screener Trellis serves messages with: the rule pipeline over per-program policies, failing closed. */
 import { createRuleScreener } from '../../moderation/pipeline.ts';
+import type { Stage } from '../../moderation/stage.ts';
 import type { Screener, ScreeningRequest, ScreeningResult } from '../../moderation/types.ts';
 import type { PolicyCache } from './policy-cache.ts';
 
@@ -39,8 +40,11 @@ export function failClosed(inner: Screener, before?: (request: ScreeningRequest)
   };
 }
 
-/** Builds the rule screener (lexical, contact, safeguarding, conversation risk) reading policies from the cache. */
-export function createProgramScreener(policies: PolicyCache): Screener {
-  const rules = createRuleScreener({ policyFor: (programId) => policies.policyFor(programId) });
+/**
+ * Builds the rule screener (lexical, contact, safeguarding, conversation risk) reading policies from
+ * the cache, with `extraStages` (the toxicity model) between the rules and the conversation risk.
+ */
+export function createProgramScreener(policies: PolicyCache, extraStages: Stage[] = []): Screener {
+  const rules = createRuleScreener({ policyFor: (programId) => policies.policyFor(programId), extraStages });
   return failClosed(rules, (request) => policies.ensure(request.programId));
 }

@@ -56,6 +56,13 @@ export default fp(
       logger: fastify.log,
     });
     video.on('workerDied', (pid) => fastify.log.error({ pid }, 'a mediasoup worker died; its rooms were closed'));
+    fastify.addHook('onRequest', async (request) => {
+      // The SFU gauges are read when Prometheus scrapes, not kept up to date on every media event.
+      if (request.url !== '/metrics') return;
+      const rooms = video.snapshot().rooms;
+      fastify.metrics.sfuRooms.set(rooms.length);
+      fastify.metrics.sfuConsumers.set(rooms.reduce((sum, room) => sum + room.consumers, 0));
+    });
     fastify.decorate('video', video);
     fastify.addHook('onClose', async () => video.close());
   },

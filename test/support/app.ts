@@ -63,8 +63,11 @@ async function seededTemplate(): Promise<string> {
 export async function build(t: Teardown, options: BuildOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'trellis-test-'));
   if ((options.seed ?? true) && !options.env?.DATABASE_URL) cpSync(join(await seededTemplate(), 'pglite'), join(dataDir, 'pglite'), { recursive: true });
-  // Video starts mediasoup workers: only the tests that use it turn it on.
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', VIDEO_ENABLED: 'false', ...options.env });
+  // Video starts mediasoup workers and the model stage times itself against a budget a loaded test
+  // machine can miss (holding the message): only the tests about them turn them on.
+  const config = loadConfig({
+    DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', VIDEO_ENABLED: 'false', CLASSIFIER_ENABLED: 'false', ...options.env,
+  });
   const app = await buildApp({ ...options, config });
   t.teardown(async () => {
     await app.close();
