@@ -115,7 +115,7 @@ function parsePattern(pattern: string, tag: string, fail: (problem: string) => n
 /** Parses the part of a `near` line after `near <N>`. */
 function parseNear(tag: string, window: number, rest: string, fail: (problem: string) => never): NearEntry {
   if (window < 0 || window > MAX_WINDOW) fail(`a near window must be 0 to ${MAX_WINDOW} words`);
-  const [pair = '', unless, ...extra] = rest.split(/\s+unless\s+/);
+  const [pair = '', unless, ...extra] = rest.split(/\s+unless(?:\s+|$)/);
   const sides = pair.split(/\s+&\s+/);
   if (extra.length > 0 || unless?.trim() === '') fail("expected at most one non-empty 'unless' part");
   if (sides.length !== 2 || sides.some((side) => side.trim() === '')) fail("expected two sides joined by ' & '");

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PhraseMatcher, type PhraseMatch } from './matcher.ts';
+import { PhraseMatcher, type MatcherEntry, type PhraseMatch } from './matcher.ts';
 import { toOriginalSpan } from './normalise.ts';
 import { SEVERITY_TAGS, loadList, loadRuleList, type ListEntry, type NearEntry } from './phrases.ts';
 import type { NormalisedText, StageOutput } from './stage.ts';
@@ -69,32 +69,53 @@ interface NearPart {
   side: 'left' | 'right' | 'unless';
 }
 
-/**
- * `near` rules compiled into one matcher of their parts: one pass over the text, then pairs
- * checked only among the few parts found.
- */
-export class NearRules {
-  readonly #rules: NearRule[];
-  readonly #parts: PhraseMatcher<NearPart>;
+/** Whether the spans of two findings overlap. */
+const overlaps = (a: Finding, b: Finding): boolean =>
+  a.span !== undefined && b.span !== undefined && a.span.start < b.span.end && b.span.start < a.span.end;
 
-  /** Compiles the rules of `graded`. */
-  constructor(graded: GradedLists['near']) {
-    this.#rules = graded.map(({ category, name, entry }) => ({
+/**
+ * Phrase rules and `near` rules of graded lists compiled into one matcher: one pass over the
+ * text finds both, then pairs are checked only among the few parts found.
+ */
+export class GradedRules {
+  readonly #near: NearRule[];
+  readonly #matcher: PhraseMatcher<Rule | NearPart>;
+
+  /** Compiles the phrases and `near` rules of `graded`. */
+  constructor(graded: GradedLists) {
+    this.#near = graded.near.map(({ category, name, entry }) => ({
       category, severity: entry.tag as Severity, rule: `${name}:${entry.source}`, window: entry.window,
     }));
-    this.#parts = new PhraseMatcher(graded.flatMap(({ entry }, rule) =>
-      (['left', 'right', 'unless'] as const).flatMap((side) => entry[side].map((e) => ({ ...e, value: { rule, side } })))));
+    const parts = graded.near.flatMap(({ entry }, rule) =>
+      (['left', 'right', 'unless'] as const).flatMap((side) => entry[side].map((e) => ({ ...e, value: { rule, side } as Rule | NearPart }))));
+    this.#matcher = new PhraseMatcher([...ruleEntries(graded.lists), ...parts]);
   }
 
-  /** Findings of the rules whose two sides occur close together (spans are original offsets). */
+  /**
+   * Findings of the phrases (as `findRules`) and of the `near` rules whose two sides occur close
+   * together; a pair overlapping a phrase finding of its category, or inside another pair, adds
+   * nothing (the phrase names the words more exactly). Spans are original offsets.
+   */
   find(stage: string, normalised: NormalisedText): Finding[] {
-    const parts = this.#parts.match(normalised.text, normalised.alternatives);
-    if (parts.length < 2) return NOTHING_FOUND.findings;
+    const matches = this.#matcher.match(normalised.text, normalised.alternatives);
+    if (matches.length === 0) return NOTHING_FOUND.findings;
+    const phraseMatches = matches.filter((m): m is PhraseMatch<Rule> => !('side' in m.value));
+    const phrases = phraseMatches.length === 0 ? NOTHING_FOUND.findings : findingsOf(stage, phraseMatches, [], normalised);
+    if (phraseMatches.length === matches.length) return phrases;
+    const found = this.#pairs(stage, matches.filter((m): m is PhraseMatch<NearPart> => 'side' in m.value), normalised);
+    const pairs = found.filter((p, i) => !phrases.some((f) => f.category === p.category && overlaps(f, p)) &&
+      !found.some((q, j) => j < i && q.category === p.category && q.span?.start === p.span?.start && q.span?.end === p.span?.end));
+    return pairs.length === 0 ? phrases : [...phrases, ...pairs.filter((p) => !insideAnother(p, pairs))];
+  }
+
+  /** Findings of the `near` rules among the parts found. */
+  #pairs(stage: string, parts: readonly PhraseMatch<NearPart>[], normalised: NormalisedText): Finding[] {
+    if (parts.length < 2) return [];
     const findings: Finding[] = [];
     const vetoed = new Set(parts.filter((p) => p.value.side === 'unless').map((p) => p.value.rule));
     for (const left of parts) {
       if (left.value.side !== 'left' || vetoed.has(left.value.rule)) continue;
-      const rule = this.#rules[left.value.rule] as NearRule;
+      const rule = this.#near[left.value.rule] as NearRule;
       const right = parts.find((p) => p.value.rule === left.value.rule && p.value.side === 'right' && close(normalised.text, left, p, rule.window));
       if (!right) continue;
       const start = Math.min(left.start, right.start);
@@ -129,18 +150,22 @@ const SPACED_RUN = /(?<![\p{L}\p{N}])\p{L}(?: \p{L})+(?![\p{L}\p{N}])/gu;
  */
 export function joinSpacedWords(original: string): string | undefined {
   if (!original.includes('  ') || !SPACED_WORDS.test(original)) return undefined;
-  return original.replace(SPACED_RUN, (run) => run.replace(/ /g, ''));
+  return original.replace(SPACED_RUN, (run) => run.replace(/ /g, '')).replace(/\s{2,}/g, ' ');
 }
 
-/** Compiles category lists into one matcher. */
-export function compileRules(lists: readonly CategoryList[]): PhraseMatcher<Rule> {
-  const entries = lists.flatMap((list) =>
+/** The matcher entries of category lists, each valued with its rule. */
+function ruleEntries(lists: readonly CategoryList[]): Array<MatcherEntry<Rule>> {
+  return lists.flatMap((list) =>
     list.entries.map((entry) => ({
       ...entry,
       value: { category: list.category, severity: entry.tag as Severity, rule: `${list.name}:${entry.source}` },
     })),
   );
-  return new PhraseMatcher(entries);
+}
+
+/** Compiles category lists into one matcher. */
+export function compileRules(lists: readonly CategoryList[]): PhraseMatcher<Rule> {
+  return new PhraseMatcher(ruleEntries(lists));
 }
 
 /** Compiles a plain allow-list into a matcher of allowed ranges. */
@@ -178,7 +203,11 @@ export function findRules(
 ): Finding[] {
   const matches = rules.match(normalised.text, normalised.alternatives);
   if (matches.length === 0) return NOTHING_FOUND.findings;
-  const allowed = allow ? allow.match(normalised.text, normalised.alternatives) : [];
+  return findingsOf(stage, matches, allow ? allow.match(normalised.text, normalised.alternatives) : [], normalised);
+}
+
+/** The findings of phrase matches (see `findRules`), minus those inside `allowed` ranges. */
+function findingsOf(stage: string, matches: readonly PhraseMatch<Rule>[], allowed: readonly PhraseMatch<true>[], normalised: NormalisedText): Finding[] {
   const byKey = new Map<string, Finding>();
   for (const match of matches) {
     if (allowed.length > 0 && isAllowed(match, allowed)) continue;

@@ -13,7 +13,7 @@
  */
 import { join } from 'node:path';
 import { normalise } from '../normalise.ts';
-import { DEFAULT_LIST_DIR, NOTHING_FOUND, NearRules, compileRules, findRules, insideAnother, joinSpacedWords, loadGradedLists } from '../rules.ts';
+import { DEFAULT_LIST_DIR, GradedRules, NOTHING_FOUND, joinSpacedWords, loadGradedLists } from '../rules.ts';
 import type { NormalisedText, Stage } from '../stage.ts';
 import { adultToStudent, raise } from '../direction.ts';
 import type { Finding, ScreeningRequest } from '../types.ts';
@@ -27,10 +27,6 @@ export interface SafeguardingStageOptions {
   listDir?: string;
 }
 
-/** Whether the spans of two findings overlap. */
-const overlaps = (a: Finding, b: Finding): boolean =>
-  a.span !== undefined && b.span !== undefined && a.span.start < b.span.end && b.span.start < a.span.end;
-
 /** The severity of a safeguarding finding given who wrote to whom. */
 function directed(finding: Finding, request: ScreeningRequest): Finding {
   if (finding.category === 'crisis') return request.senderRole === 'student' ? { ...finding, severity: 'critical' } : finding;
@@ -40,19 +36,8 @@ function directed(finding: Finding, request: ScreeningRequest): Finding {
 /** Creates the safeguarding stage; reads and validates its lists now. */
 export function createSafeguardingStage(options: SafeguardingStageOptions = {}): Stage {
   const dir = join(options.listDir ?? DEFAULT_LIST_DIR, 'safeguarding');
-  const graded = loadGradedLists(dir, SAFEGUARDING_CATEGORIES);
-  const rules = compileRules(graded.lists);
-  const near = new NearRules(graded.near);
-  const find = (normalised: NormalisedText): Finding[] => {
-    const phrases = findRules('safeguarding', rules, undefined, normalised);
-    const found = near.find('safeguarding', normalised);
-    if (found.length === 0) return phrases;
-    // NOTE: a phrase finding names the words more exactly than a pair: a pair overlapping a
-    // phrase finding of its category adds nothing, nor does a pair inside another pair.
-    const pairs = found.filter((p, i) => !phrases.some((f) => f.category === p.category && overlaps(f, p)) &&
-      !found.some((q, j) => j < i && q.category === p.category && q.span?.start === p.span?.start && q.span?.end === p.span?.end));
-    return [...phrases, ...pairs.filter((p) => !insideAnother(p, pairs))];
-  };
+  const rules = new GradedRules(loadGradedLists(dir, SAFEGUARDING_CATEGORIES));
+  const find = (normalised: NormalisedText): Finding[] => rules.find('safeguarding', normalised);
   return {
     name: 'safeguarding',
     version: '1',

@@ -56,3 +56,15 @@ t.test('platforms with intent phrases', async (t) => {
   t.same(hits('lets talk on d1scord'), ['off-platform:intent@lets talk on', 'off-platform:platform@d1scord']);
   t.same(hits('Let us meet in the library during the supervised session'), []);
 });
+
+t.test('handles without digits, platform questions, spaced letters, split phone numbers', async (t) => {
+  t.same(contactOf('my snap is skaterboy'), ['contact:handle@skaterboy'], 'any word after my snap is');
+  t.same(contactOf('my insta is private, sorry'), [], 'an ordinary word is no handle');
+  t.same(contactOf('my number is unlisted'), [], 'only after naming an account');
+  t.same(hits('do you have discord?'), ['off-platform:intent@do you have discord']);
+  t.same(hits('do you have experience with Python?'), []);
+  t.same(hits('a d d  m e  o n  s n a p').map((h) => h.split('@')[0]), ['off-platform:intent', 'off-platform:ambiguous']);
+  t.same(contactOf('five five five, two one two, nine nine eight seven'), ['contact:phone@five five five, two one two, nine nine eight seven']);
+  t.same(contactOf('5five5 2oh1 99eight8'), ['contact:phone@5five5 2oh1 99eight8']);
+  t.same(contactOf('scores 85, 90, 78, 92, 88'), [], 'commas separate only spelled digits');
+});
