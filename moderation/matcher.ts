@@ -77,14 +77,19 @@ export class PhraseMatcher<T> {
   readonly #atStart = newNode<T>();
   readonly #inside = newNode<T>();
   readonly #found: PhraseMatch<T>[] = [];
+  /** No phrase may begin inside a word: `match` looks only at word starts. */
+  readonly #noneInside: boolean;
 
   /** Compiles the entries (phrases already normalised). */
   constructor(entries: Iterable<MatcherEntry<T>>) {
+    let noneInside = true;
     for (const entry of entries) {
       const terminal = { value: entry.value, endInside: entry.endInside, extendStart: entry.startInside };
       this.#insert(this.#atStart, entry.phrase, terminal);
       if (entry.startInside) this.#insert(this.#inside, entry.phrase, terminal);
+      noneInside &&= !entry.startInside;
     }
+    this.#noneInside = noneInside;
   }
 
   #insert(root: TrieNode<T>, phrase: string, terminal: Terminal<T>): void {
@@ -109,16 +114,24 @@ export class PhraseMatcher<T> {
     // when there are some: most texts match nothing and then allocate nothing.
     const out = this.#found;
     out.length = 0;
-    let previousIsWord = false;
-    for (let p = 0; p < text.length; p++) {
+    const atStart = this.#atStart;
+    const inside = this.#inside;
+    const n = text.length;
+    for (let p = 0; p < n; p++) {
       const code = text.charCodeAt(p);
-      const isWord = isWordUnit(code);
-      if (isWord) {
-        const root = previousIsWord ? this.#inside : this.#atStart;
-        const first = childOf(root, code);
-        if (alternatives?.has(p) || (first !== undefined && mayGoOn(first, code, text, p + 1))) this.#walk(root, root, text, p, p, -1, alternatives, out);
+      if (!isWordUnit(code)) continue;
+      // One word: its start walks from `atStart`, the units after it from `inside` (skipped when
+      // no phrase may begin inside a word: a walk from an empty root finds nothing).
+      for (let root = atStart; ; root = inside) {
+        const first = childOf(root, text.charCodeAt(p));
+        if ((first !== undefined && mayGoOn(first, text.charCodeAt(p), text, p + 1)) || alternatives?.has(p)) this.#walk(root, root, text, p, p, -1, alternatives, out);
+        if (p + 1 >= n || !isWordUnit(text.charCodeAt(p + 1))) break;
+        p++;
+        if (this.#noneInside) {
+          while (p + 1 < n && isWordUnit(text.charCodeAt(p + 1))) p++;
+          break;
+        }
       }
-      previousIsWord = isWord;
     }
     return out.length === 0 ? (NO_MATCHES as unknown as PhraseMatch<T>[]) : out.splice(0);
   }

@@ -34,10 +34,16 @@ const LEET_READINGS = new Map<number, string>(
 );
 
 const codesOf = (chars: string): Set<number> => new Set(Array.from(chars, (c) => c.charCodeAt(0)));
+/** A flag per ASCII code: whether it is one of `chars` (all ASCII). */
+const asciiFlags = (chars: string): Uint8Array => {
+  const flags = new Uint8Array(128);
+  for (const code of codesOf(chars)) flags[code] = 1;
+  return flags;
+};
 /** Symbols that never start a word as leetspeak (`@name` is a handle, `!` a bang). */
-const NOT_LEADING = codesOf('@!|+');
+const NOT_LEADING = asciiFlags('@!|+');
 /** Symbols that never end a word as leetspeak (`wow!`). */
-const NOT_TRAILING = codesOf('!|+');
+const NOT_TRAILING = asciiFlags('!|+');
 /** Characters that may separate the single letters of a disguised word (`f.u.c.k`). */
 const SEPARATORS = codesOf(' .-_*,~/\\:;"^=·•');
 
@@ -83,7 +89,11 @@ function push(units: Units, code: number, start: number, end: number): void {
 }
 
 /** `[from, from + 1, ..., from + n - 1]`. */
-const counting = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
+function counting(from: number, n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = from + i;
+  return out;
+}
 
 /**
  * A view whose units map one to one onto the original (printable ASCII): its offsets are
@@ -127,8 +137,14 @@ class SameAsLiteral implements NormalisedText {
   }
 }
 
-/** Printable ASCII without runs of spaces: the literal view is just the lowercase text. */
-const SIMPLE_ASCII = /^(?:[\x21-\x7e]| (?! ))*$/;
+/** Whether a text is printable ASCII without runs of spaces: its literal view is just the lowercase text. */
+function isSimpleAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7e || code < 0x20 || (code === 32 && text.charCodeAt(i + 1) === 32)) return false;
+  }
+  return true;
+}
 
 /** Builds the literal view of a text that is not simple ASCII (see the module comment). */
 function buildLiteral(original: string): TextView {
@@ -186,11 +202,11 @@ function dropped(text: string, kinds: Uint8Array): Uint8Array {
       continue;
     }
     let start = i;
-    while (start < text.length && NOT_LEADING.has(text.charCodeAt(start))) start++;
+    while (start < text.length && NOT_LEADING[text.charCodeAt(start)] === 1) start++;
     let next = i;
     while (next < text.length && isWordKind(kinds[next] as number)) next++;
     let end = next;
-    while (end > start && NOT_TRAILING.has(text.charCodeAt(end - 1))) end--;
+    while (end > start && NOT_TRAILING[text.charCodeAt(end - 1)] === 1) end--;
     const single = end - start === 1;
     let gapOk = chainLength > 0 && start - chainLast >= 1 && start - chainLast <= 2;
     for (let k = chainLast; gapOk && k < start; k++) gapOk = kinds[k] === SEPARATOR || kinds[k] === APOSTROPHE;
@@ -231,14 +247,35 @@ function emit(out: MainUnits, literal: TextView, identity: boolean, kinds: Uint8
 }
 
 /**
- * Whether the main pass could change anything besides drops: a digit or leet symbol next to a
- * letter, or three equal letters in a row (conservative: `@maya` says yes and changes nothing).
+ * Whether the main pass would change a text without drops: a leetspeak reading inside a word
+ * with a letter (`sh1t`; not `wow!`, `@maya` or `2024`), or three equal letters in a row. Follows
+ * the main pass's own word scan, so that texts it would copy unchanged share the literal view.
  */
 function hasLeetOrRepeats(text: string, kinds: Uint8Array): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const kind = kinds[i] as number;
-    if ((kind === DIGIT || kind === LEET) && (kinds[i - 1] === LETTER || kinds[i + 1] === LETTER)) return true;
-    if (kind === LETTER && i >= 2 && text[i - 1] === text[i] && text[i - 2] === text[i]) return true;
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    if (!isWordKind(kinds[i] as number)) {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < n && isWordKind(kinds[end] as number)) end++;
+    let a = i;
+    let b = end;
+    while (a < b && NOT_LEADING[text.charCodeAt(a)] === 1) a++;
+    while (b > a && NOT_TRAILING[text.charCodeAt(b - 1)] === 1) b--;
+    let hasLetter = false;
+    let leet = false;
+    for (let k = a; k < b; k++) {
+      if (kinds[k] === LETTER) hasLetter = true;
+      else leet ||= LEET_READINGS.has(text.charCodeAt(k));
+    }
+    if (hasLetter && leet) return true;
+    i = end;
+  }
+  for (let i = 2; i < n; i++) {
+    const code = text.charCodeAt(i);
+    if (kinds[i] === LETTER && text.charCodeAt(i - 1) === code && text.charCodeAt(i - 2) === code) return true;
   }
   return false;
 }
@@ -249,7 +286,7 @@ function hasLeetOrRepeats(text: string, kinds: Uint8Array): boolean {
  * `literal` can be turned into original offsets with `toOriginalSpan`.
  */
 export function normalise(original: string): NormalisedText {
-  const identity = SIMPLE_ASCII.test(original);
+  const identity = isSimpleAscii(original);
   const literal = identity ? new IdentityView(original.toLowerCase()) : buildLiteral(original);
   const lit = literal.text;
   const n = lit.length;
@@ -258,7 +295,8 @@ export function normalise(original: string): NormalisedText {
   const drop = dropped(lit, kinds);
   let anyDropped = false;
   for (let i = 0; i < n && !anyDropped; i++) anyDropped = drop[i] === 1;
-  // NOTE: most messages have nothing for the main pass to change; they share the literal view.
+  // NOTE: most messages have nothing for the main pass to change (no drops, no leetspeak, no
+  // repeats); they share the literal view.
   if (!anyDropped && !hasLeetOrRepeats(lit, kinds)) {
     return new SameAsLiteral(original, literal);
   }
@@ -274,8 +312,8 @@ export function normalise(original: string): NormalisedText {
     while (end < n && (drop[end] === 1 || isWordKind(kinds[end] as number))) end++;
     let a = i;
     let b = end;
-    while (a < b && (drop[a] === 1 || NOT_LEADING.has(lit.charCodeAt(a)))) a++;
-    while (b > a && (drop[b - 1] === 1 || NOT_TRAILING.has(lit.charCodeAt(b - 1)))) b--;
+    while (a < b && (drop[a] === 1 || NOT_LEADING[lit.charCodeAt(a)] === 1)) a++;
+    while (b > a && (drop[b - 1] === 1 || NOT_TRAILING[lit.charCodeAt(b - 1)] === 1)) b--;
     let hasLetter = false;
     for (let k = a; k < b && !hasLetter; k++) hasLetter = kinds[k] === LETTER;
     for (let k = i; k < end; k++) if (drop[k] === 0) emit(out, literal, identity, kinds, k, hasLetter && k >= a && k < b);
@@ -286,7 +324,13 @@ export function normalise(original: string): NormalisedText {
   return result;
 }
 
+/** Whether a view's units map one to one onto the original (its offsets are the identity). */
+const isIdentity = (view: TextView): boolean =>
+  view instanceof IdentityView || (view instanceof SameAsLiteral && view.literal instanceof IdentityView);
+
 /** Maps a range `[start, end)` of a view (`text` or `literal`) back to the original text. */
 export function toOriginalSpan(view: TextView, start: number, end: number): { start: number; end: number } {
+  // NOTE: identity views answer without building their offset arrays (most findings are in plain ASCII).
+  if (isIdentity(view)) return { start, end };
   return { start: view.starts[start] as number, end: view.ends[end - 1] as number };
 }

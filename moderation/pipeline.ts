@@ -164,24 +164,31 @@ export function createRuleScreener(options: RuleScreenerOptions): RuleScreener {
 
   /** Runs the stages from `index` on; synchronous until a stage returns a promise. */
   function runFrom(index: number, context: StageContext, policy: ProgramPolicy, screening: Screening): ScreeningResult | Promise<ScreeningResult> {
+    // NOTE: one clock reading per stage: a stage's end is the next stage's start (the runner's
+    // bookkeeping in between is counted to the next stage).
+    let started = now();
     for (let i = index; i < stages.length; i++) {
       const stage = stages[i] as Stage;
       context.findings = screening.findings.length === 0 ? NO_FINDINGS : screening.findings.slice();
-      const started = now();
       let output: StageOutput | Promise<StageOutput>;
       try {
         output = stage.screen(context);
       } catch (error) {
-        screening.failed(stage, 'error', reasonOf(error), now() - started);
+        const ended = now();
+        screening.failed(stage, 'error', reasonOf(error), ended - started);
+        started = ended;
         continue;
       }
       if (isPromise(output)) {
+        const since = started;
         return withinBudget(output, stage.budgetMs).then((outcome) => {
-          screening.settled(stage, outcome, now() - started);
+          screening.settled(stage, outcome, now() - since);
           return runFrom(i + 1, context, policy, screening);
         });
       }
-      screening.answered(stage, output, now() - started);
+      const ended = now();
+      screening.answered(stage, output, ended - started);
+      started = ended;
     }
     return finish(policy, context.request, screening);
   }

@@ -91,6 +91,7 @@ export function createRiskStage(options: RiskOptions = {}): Stage {
     version: '1',
     budgetMs: 20,
     screen({ request, findings = [] }) {
+      if (findings.length === 0 && request.priorSignals.length === 0) return NO_RISK;
       const risk = conversationRisk(request, findings, options);
       if (risk.score === 0) return NO_RISK;
       const raised: Finding[] = risk.severity === 'none' ? [] : [{ stage: 'conversation-risk', category: RISK_CATEGORY, severity: risk.severity, rule: risk.reason, score: risk.score }];
