@@ -3,6 +3,7 @@
  * different nodes talk in order, and a coordinator on one node gets the alerts raised on the other.
  */
 import t from 'tap';
+import { loginAs } from '../load-tests/lib/fixtures.ts';
 import { startNode } from '../load-tests/lib/node-process.ts';
 import { DEMO_PASSWORD, demoEmail } from '../server/seed/demo.ts';
 import { eventually } from './support/app.ts';
@@ -10,13 +11,7 @@ import { startPostgres, startRedis } from './support/servers.ts';
 import { TestClient } from './support/ws-client.ts';
 
 async function loginAt(baseUrl: string, key: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: demoEmail(key), password: DEMO_PASSWORD }),
-  });
-  if (!response.ok) throw new Error(`login of ${key} failed: ${response.status}`);
-  return ((await response.json()) as { token: string }).token;
+  return (await loginAs(baseUrl, demoEmail(key), DEMO_PASSWORD)).token;
 }
 
 t.test('a student on node 1 and a mentor on node 2 exchange messages in order', async (t) => {
