@@ -18,13 +18,13 @@ import { toBusMessage, viewFor } from './message-view.ts';
 /** How far back conversation-level risk looks. */
 const RISK_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
-/** Called after a message and its verdict are stored (alerts and audit hook in here). */
-export type ScreenedListener = (event: {
+/** A message stored with its verdict, as the screening recorder sees it. */
+export interface ScreenedEvent {
   message: StoredMessage;
   result: ScreeningResult;
   conversation: ConversationAccess;
   sender: AuthUser;
-}) => Promise<void>;
+}
 
 /**
  * Records a screening inside the message's transaction (decision, review, alert and audit rows);
@@ -32,7 +32,7 @@ export type ScreenedListener = (event: {
  */
 export type ScreeningRecorder = (
   tx: Prisma.TransactionClient,
-  event: Parameters<ScreenedListener>[0],
+  event: ScreenedEvent,
 ) => Promise<(() => Promise<void>) | undefined>;
 
 /** What the message service needs. */
@@ -41,7 +41,6 @@ export interface MessageServiceOptions {
   bus: Bus;
   screener: Screener;
   maxMessageChars: number;
-  onScreened?: ScreenedListener;
   /** Records the verdict's rows in the message's own transaction. */
   recordScreening?: ScreeningRecorder;
   /** Counts verdicts and times the stages of a send, when the node exports metrics. */
@@ -133,7 +132,6 @@ export class MessageService {
       if (!winner) throw new TrellisError('INTERNAL');
       return this.#ackOrRefuse(winner, input);
     }
-    await this.#options.onScreened?.({ message: stored, result, conversation, sender });
     await afterCommit?.();
     timer.lap('on_screened');
     if (status !== 'blocked') await this.#publish(stored);
