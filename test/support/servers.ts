@@ -67,6 +67,39 @@ function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void>
   });
 }
 
+/**
+ * Wraps a server process that `launch()` (re)starts: stop sends `stopSignal` once and cleans up;
+ * restart kills it abruptly and launches it again on the same port and data.
+ */
+function supervised(
+  url: string,
+  port: number,
+  launch: () => Promise<ChildProcess>,
+  first: ChildProcess,
+  stopSignal: NodeJS.Signals,
+  cleanup: () => void = () => {},
+): RunningServer {
+  let child = first;
+  let stopped = false;
+  return {
+    url,
+    port,
+    get pid() {
+      return child.pid ?? -1;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await stopProcess(child, stopSignal);
+      cleanup();
+    },
+    async restart() {
+      await stopProcess(child, 'SIGKILL');
+      child = await launch();
+    },
+  };
+}
+
 /** Spawn options that run PostgreSQL as the `postgres` user when this process is root (initdb refuses root). */
 function asPostgresUser(): { uid?: number; gid?: number } {
   if (process.getuid?.() !== 0) return {};
@@ -87,13 +120,12 @@ export async function startPostgres(): Promise<RunningServer> {
   const init = spawnSync(initdb, ['-D', data, '-U', 'trellis', '--auth=trust', '-E', 'UTF8', '--no-sync'], { encoding: 'utf8', ...user });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
-  let child: ChildProcess;
-  const launch = async () => {
+  const launch = async (): Promise<ChildProcess> => {
     const args = [
       '-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
       '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200',
     ];
-    child = spawn(postgres, args, { stdio: 'ignore', ...user });
+    const child = spawn(postgres, args, { stdio: 'ignore', ...user });
     const { default: pg } = await import('pg');
     await waitFor(async () => {
       const client = new pg.Client({ host: '127.0.0.1', port, user: 'trellis', database: 'postgres' });
@@ -105,40 +137,25 @@ export async function startPostgres(): Promise<RunningServer> {
         return false;
       }
     }, 'PostgreSQL');
+    return child;
   };
-  await launch();
+  const first = await launch();
   const { default: pg } = await import('pg');
   const admin = new pg.Client({ host: '127.0.0.1', port, user: 'trellis', database: 'postgres' });
   await admin.connect();
   await admin.query('CREATE DATABASE trellis');
   await admin.end();
-  let stopped = false;
-  return {
-    url: `postgresql://trellis@127.0.0.1:${port}/trellis`,
-    port,
-    get pid() {
-      return child.pid ?? -1;
-    },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await stopProcess(child, 'SIGINT');
-      rmSync(dir, { recursive: true, force: true });
-    },
-    async restart() {
-      await stopProcess(child, 'SIGKILL');
-      await launch();
-    },
-  };
+  return supervised(`postgresql://trellis@127.0.0.1:${port}/trellis`, port, launch, first, 'SIGINT', () =>
+    rmSync(dir, { recursive: true, force: true }),
+  );
 }
 
 /** Starts a throw-away Redis server without persistence. */
 export async function startRedis(): Promise<RunningServer> {
   const binary = redisBinary();
   const port = await freePort();
-  let child: ChildProcess;
-  const launch = async () => {
-    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const launch = async (): Promise<ChildProcess> => {
+    const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     const { Redis } = await import('ioredis');
     await waitFor(async () => {
       const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
@@ -153,23 +170,7 @@ export async function startRedis(): Promise<RunningServer> {
         client.disconnect();
       }
     }, 'Redis');
+    return child;
   };
-  await launch();
-  let stopped = false;
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    get pid() {
-      return child.pid ?? -1;
-    },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await stopProcess(child, 'SIGTERM');
-    },
-    async restart() {
-      await stopProcess(child, 'SIGKILL');
-      await launch();
-    },
-  };
+  return supervised(`redis://127.0.0.1:${port}`, port, launch, await launch(), 'SIGTERM');
 }
