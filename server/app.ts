@@ -33,6 +33,7 @@ import reviewRoutes from './routes/review.ts';
 import { ErrorResponse } from './routes/schemas.ts';
 import socketRoute from './routes/socket.ts';
 import videoPlugin from './plugins/video.ts';
+import videoPageRoute from './routes/video-page.ts';
 
 /** What `buildApp` takes besides the configuration. */
 export interface AppOptions {
@@ -106,6 +107,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await fastify.register(reportRoutes);
   await fastify.register(auditRoutes);
   await fastify.register(socketRoute, { video: options.video ?? fastify.video ?? undefined });
+  if (fastify.video) await fastify.register(videoPageRoute);
   await fastify.ready();
   return fastify;
 }

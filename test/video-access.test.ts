@@ -48,3 +48,13 @@ t.test('room access follows mentorships and program policy', async (t) => {
   await eventually(async () => (await app.db.prisma.auditEntry.count({ where: { kind: 'video.joined' } })) >= 4, 10_000, 'joins audited');
   t.ok(await app.db.prisma.auditEntry.count({ where: { kind: 'video.refused' } }), 'refusals audited');
 });
+
+t.test('a video session page is served for browsers', async (t) => {
+  const { app } = await build(t, { env: { VIDEO_ENABLED: 'true', MEDIA_WORKERS: '1' }, listen: false });
+  const page = await app.inject({ url: '/video' });
+  t.equal(page.statusCode, 200);
+  t.match(page.headers['content-type'], /text\/html/);
+  t.match(page.body, /video\.join/, 'with the bundled signalling client');
+  t.match(page.body, /\/auth\/login/);
+});
+
