@@ -61,6 +61,31 @@ function assertCanMeet(users: SafeguardingState[]): void {
   }
 }
 
+/**
+ * Proposes a one-to-one mentorship between a student and a mentor, agreed by the side that proposed
+ * it; refused while the two already have an open one.
+ */
+async function proposeOneToOne(
+  tx: Db,
+  input: { programId: string; studentId: string; mentorId: string; by: 'student' | 'mentor'; requestId?: string; note?: string },
+): Promise<MentorshipView> {
+  if (await repo.hasOpenMentorshipBetween(tx, input.mentorId, input.studentId)) {
+    throw new TrellisError('CONFLICT', `You already have an open mentorship with this ${input.by === 'student' ? 'mentor' : 'student'}`);
+  }
+  return repo.createMentorship(tx, {
+    programId: input.programId,
+    kind: 'one_to_one',
+    status: 'proposed',
+    proposedById: input.by === 'student' ? input.studentId : input.mentorId,
+    requestId: input.requestId,
+    note: input.note,
+    members: [
+      { userId: input.studentId, role: 'student', accepted: input.by === 'student' },
+      { userId: input.mentorId, role: 'mentor', accepted: input.by === 'mentor' },
+    ],
+  });
+}
+
 /** A student asks a mentor of the same program; the mentorship stays proposed until the mentor accepts. */
 export async function proposeMentorship(
   prisma: PrismaClient,
@@ -77,21 +102,7 @@ export async function proposeMentorship(
       const request = await repo.getStudentRequest(tx, input.requestId);
       if (!request || request.studentId !== student.id) throw new TrellisError('NOT_FOUND', 'No such request of yours');
     }
-    if (await repo.hasOpenMentorshipBetween(tx, mentor.id, student.id)) {
-      throw new TrellisError('CONFLICT', 'You already have an open mentorship with this mentor');
-    }
-    return repo.createMentorship(tx, {
-      programId: student.programId!,
-      kind: 'one_to_one',
-      status: 'proposed',
-      proposedById: student.id,
-      requestId: input.requestId,
-      note: input.note,
-      members: [
-        { userId: student.id, role: 'student', accepted: true },
-        { userId: mentor.id, role: 'mentor', accepted: false },
-      ],
-    });
+    return proposeOneToOne(tx, { programId: student.programId!, studentId: student.id, mentorId: mentor.id, by: 'student', requestId: input.requestId, note: input.note });
   });
 }
 
@@ -109,21 +120,7 @@ export async function offerMentorship(
       throw new TrellisError('NOT_FOUND', 'No such request in your program');
     }
     if (request.status !== 'open') throw new TrellisError('CONFLICT', `The request is ${request.status}`);
-    if (await repo.hasOpenMentorshipBetween(tx, mentor.id, student.id)) {
-      throw new TrellisError('CONFLICT', 'You already have an open mentorship with this student');
-    }
-    return repo.createMentorship(tx, {
-      programId: mentor.programId,
-      kind: 'one_to_one',
-      status: 'proposed',
-      proposedById: mentor.id,
-      requestId: request.id,
-      note: input.note,
-      members: [
-        { userId: student.id, role: 'student', accepted: false },
-        { userId: mentor.id, role: 'mentor', accepted: true },
-      ],
-    });
+    return proposeOneToOne(tx, { programId: mentor.programId, studentId: student.id, mentorId: mentor.id, by: 'mentor', requestId: input.requestId, note: input.note });
   });
 }
 
