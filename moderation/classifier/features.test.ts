@@ -35,3 +35,25 @@ t.test('the featuriser keeps no state between texts', async (t) => {
   featuriser.featurise('something else entirely, quite long '.repeat(50));
   t.same([...features('you are a fucking idiot').values], [...plain.values]);
 });
+
+t.test('words are runs of letters and digits of any script, astral ones included', async (t) => {
+  const same = (a: string, b: string): boolean => {
+    const [x, y] = [featuriser.featurise(a), featuriser.featurise(b)];
+    return x.indices.join() === y.indices.join() && x.values.join() === y.values.join();
+  };
+  t.ok(same('héllo wörld 𝒜𝒷', '  héllo -- wörld\t𝒜𝒷!'), 'separators of any length and kind are one space');
+  t.notOk(same('héllo 𝒜𝒷', 'héllo'), 'astral letters are part of words');
+  t.ok(same('héllo 😀', 'héllo'), 'emoji are separators');
+  t.ok(same('héllo \uD835', 'héllo'), 'a lone surrogate is a separator');
+});
+
+t.test('only the first maxChars units count, even when a surrogate pair is cut', async (t) => {
+  const { maxChars } = DEFAULT_FEATURE_SETTINGS;
+  const prefix = 'ab '.repeat(maxChars).slice(0, maxChars - 1);
+  const cut = featuriser.featurise(`${prefix}𝒜 more words`);
+  const plain = featuriser.featurise(prefix);
+  t.same([...cut.indices], [...plain.indices]);
+  t.same([...cut.values], [...plain.values]);
+  const whole = featuriser.featurise(`${prefix.slice(1)}𝒜`);
+  t.notSame([...whole.indices], [...featuriser.featurise(prefix.slice(1)).indices], 'a whole pair at the limit counts');
+});

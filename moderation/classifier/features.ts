@@ -50,18 +50,32 @@ function mix(h: number): number {
 
 const step = (h: number, code: number): number => Math.imul(h ^ code, FNV_PRIME);
 
-/** Splits a normalised text into words (runs of letters and digits). */
-export function words(text: string): string[] {
-  return text.match(/[\p{L}\p{N}]+/gu) ?? [];
-}
+/** Whether a code point is a letter or a digit (what `[\p{L}\p{N}]` matches). */
+const WORD_CHARACTER = /^[\p{L}\p{N}]$/u;
+
+/** Per BMP code unit: 0 not classified yet, 1 not a word character, 2 a word character. */
+const UNCLASSIFIED = 0;
+const NOT_WORD = 1;
+const WORD = 2;
 
 /**
  * Turns normalised texts into L2-normalised, log-scaled hashed n-gram vectors. Holds scratch
- * buffers the size of the hash space, so one instance serves many texts without allocating them again.
+ * buffers (the hash space, the words' code units and bounds), so featurising a text allocates
+ * nothing but the returned vector.
+ *
+ * Words are the runs of letters and digits; character n-grams run over the words joined by single
+ * spaces and padded with a space at each end (so word edges count), word n-grams over the words.
  */
 export class Featuriser {
   readonly settings: FeatureSettings;
   readonly #counts: Uint16Array;
+  /** Classes of BMP code units, filled on first sight. */
+  readonly #classes = new Uint8Array(0x10000);
+  /** The padded, space-joined words, as UTF-16 code units. */
+  readonly #units: Uint16Array;
+  /** Start and end offsets (in `#units`) of each word. */
+  readonly #wordStarts: Int32Array;
+  readonly #wordEnds: Int32Array;
   #touched: Int32Array;
   #size = 0;
 
@@ -70,6 +84,10 @@ export class Featuriser {
     this.settings = settings;
     this.#counts = new Uint16Array(1 << settings.hashBits);
     this.#touched = new Int32Array(1024);
+    this.#units = new Uint16Array(settings.maxChars + 2);
+    // A word takes at least one unit and a separator, except the last.
+    this.#wordStarts = new Int32Array((settings.maxChars >> 1) + 1);
+    this.#wordEnds = new Int32Array((settings.maxChars >> 1) + 1);
   }
 
   /** The input width of the model: the size of the hash space. */
@@ -79,10 +97,9 @@ export class Featuriser {
 
   /** The feature vector of one normalised text. */
   featurise(normalisedText: string): SparseVector {
-    const tokens = words(normalisedText.slice(0, this.settings.maxChars));
-    // Character n-grams run over the words joined by single spaces, padded so word edges count.
-    this.#countCharNgrams(` ${tokens.join(' ')} `);
-    this.#countWordNgrams(tokens);
+    const words = this.#readWords(normalisedText);
+    this.#countCharNgrams(words === 0 ? 2 : (this.#wordEnds[words - 1] as number) + 1);
+    this.#countWordNgrams(words);
     const indices = this.#touched.slice(0, this.#size).sort();
     const values = new Float32Array(indices.length);
     let norm = 0;
@@ -99,41 +116,97 @@ export class Featuriser {
     return { indices, values };
   }
 
+  /** Whether the code point at `i` (`length` units: 1, or 2 for a surrogate pair) is a letter or digit. */
+  #isWordCharacter(text: string, i: number, length: number): boolean {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) return (unit >= 0x30 && unit <= 0x39) || ((unit | 0x20) >= 0x61 && (unit | 0x20) <= 0x7a);
+    if (length === 2) return WORD_CHARACTER.test(text.slice(i, i + 2));
+    let kind = this.#classes[unit] as number;
+    if (kind === UNCLASSIFIED) {
+      kind = WORD_CHARACTER.test(String.fromCharCode(unit)) ? WORD : NOT_WORD;
+      this.#classes[unit] = kind;
+    }
+    return kind === WORD;
+  }
+
+  /**
+   * Copies the words of the first `maxChars` units of `text` into `#units`, joined by single spaces
+   * and padded with one at each end, and records their bounds. Returns the number of words.
+   */
+  #readWords(text: string): number {
+    const limit = Math.min(text.length, this.settings.maxChars);
+    const units = this.#units;
+    let words = 0;
+    let inWord = false;
+    let at = 1;
+    units[0] = WORD_SEPARATOR;
+    for (let i = 0; i < limit; ) {
+      const unit = text.charCodeAt(i);
+      // A surrogate pair cut by the limit stays a lone (non-word) unit, as `slice` leaves it.
+      const length = unit >= 0xd800 && unit <= 0xdbff && i + 1 < limit && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+      if (this.#isWordCharacter(text, i, length)) {
+        if (!inWord) {
+          if (words > 0) units[at++] = WORD_SEPARATOR;
+          this.#wordStarts[words] = at;
+          inWord = true;
+        }
+        units[at++] = unit;
+        if (length === 2) units[at++] = text.charCodeAt(i + 1);
+      } else if (inWord) {
+        this.#wordEnds[words++] = at;
+        inWord = false;
+      }
+      i += length;
+    }
+    if (inWord) this.#wordEnds[words++] = at;
+    units[at] = WORD_SEPARATOR;
+    return words;
+  }
+
+  /** Makes room in `#touched` for `more` new indices. */
+  #reserve(more: number): void {
+    if (this.#size + more <= this.#touched.length) return;
+    const grown = new Int32Array(Math.max(this.#touched.length * 2, this.#size + more));
+    grown.set(this.#touched.subarray(0, this.#size));
+    this.#touched = grown;
+  }
+
+  /** Counts one n-gram hash (`#touched` must have room for one more index). */
   #add(hash: number): void {
     const index = mix(hash) & (this.#counts.length - 1);
     const count = this.#counts[index] as number;
-    if (count === 0) {
-      if (this.#size === this.#touched.length) {
-        const grown = new Int32Array(this.#touched.length * 2);
-        grown.set(this.#touched);
-        this.#touched = grown;
-      }
-      this.#touched[this.#size++] = index;
-    }
+    if (count === 0) this.#touched[this.#size++] = index;
     // Saturates rather than wraps; a count that high is far past where the log scale flattens.
     if (count < 0xffff) this.#counts[index] = count + 1;
   }
 
-  #countCharNgrams(padded: string): void {
+  /** Counts the character n-grams of the first `length` units of `#units`. */
+  #countCharNgrams(length: number): void {
     const [min, max] = this.settings.charNgrams;
+    this.#reserve(length * (max - min + 1));
+    const units = this.#units;
     const start = step(this.settings.hashSeed, CHAR_NAMESPACE);
-    for (let i = 0; i + min <= padded.length; i++) {
+    for (let i = 0; i + min <= length; i++) {
       let h = start;
-      for (let n = 1; n <= max && i + n <= padded.length; n++) {
-        h = step(h, padded.charCodeAt(i + n - 1));
-        if (n >= min) this.#add(h);
+      const end = Math.min(i + max, length);
+      for (let k = i; k < end; k++) {
+        h = step(h, units[k] as number);
+        if (k - i + 1 >= min) this.#add(h);
       }
     }
   }
 
-  #countWordNgrams(tokens: string[]): void {
+  /** Counts the word n-grams of the `words` words in `#units`. */
+  #countWordNgrams(words: number): void {
+    this.#reserve(words * this.settings.wordNgrams);
+    const units = this.#units;
     const start = step(this.settings.hashSeed, WORD_NAMESPACE);
-    for (let i = 0; i < tokens.length; i++) {
+    for (let i = 0; i < words; i++) {
       let h = start;
-      for (let n = 1; n <= this.settings.wordNgrams && i + n <= tokens.length; n++) {
+      for (let n = 1; n <= this.settings.wordNgrams && i + n <= words; n++) {
         if (n > 1) h = step(h, WORD_SEPARATOR);
-        const token = tokens[i + n - 1] as string;
-        for (let k = 0; k < token.length; k++) h = step(h, token.charCodeAt(k));
+        const end = this.#wordEnds[i + n - 1] as number;
+        for (let k = this.#wordStarts[i + n - 1] as number; k < end; k++) h = step(h, units[k] as number);
         this.#add(h);
       }
     }

@@ -24,3 +24,16 @@ t.test('the sparse product and its gradient equal the dense ones', async (t) => 
   const denseGrad = tf.grad((k: tf.Tensor) => tf.sum(tf.mul(tf.matMul(dense, k as tf.Tensor2D), weights)))(kernel);
   t.ok(close(sparseGrad, denseGrad), 'same gradient');
 });
+
+t.test('packing groups a row by value in order of first appearance, entries in index order', async (t) => {
+  const batch = pack([
+    { indices: Int32Array.from([1, 4, 7, 9]), values: Float32Array.from([0.5, 0.25, 0.5, 0.25]) },
+    { indices: new Int32Array(0), values: new Float32Array(0) },
+    { indices: Int32Array.from([3]), values: Float32Array.from([1]) },
+  ]);
+  t.equal(batch.rows, 3);
+  t.same([...batch.indices], [1, 7, 4, 9, 0, 3]);
+  t.same([...batch.groups], [0, 0, 1, 1, 2, 3]);
+  t.same([...batch.groupValues], [0.5, 0.25, 0, 1]);
+  t.same([...batch.groupRows], [0, 0, 1, 2], 'the empty row has one zero-valued group');
+});

@@ -23,40 +23,84 @@ export interface PackedBatch {
   groupRows: Int32Array;
 }
 
+/** The distinct values of `values`, in order of first appearance, written to `into`; returns how many. */
+function distinctValues(values: Float32Array, into: Float32Array): number {
+  let distinct = 0;
+  for (let k = 0; k < values.length; k++) {
+    const value = values[k] as number;
+    let g = 0;
+    while (g < distinct && into[g] !== value) g++;
+    if (g === distinct) into[distinct++] = value;
+  }
+  return distinct;
+}
+
 /**
- * Packs vectors into one grouped batch. Every row gets at least one group (a zero-valued one when
- * it has no features), so segment sums return every row.
+ * Packs vectors into one grouped batch. A row's groups follow the first appearance of their value
+ * in the row, and a group's entries keep the row's (ascending) index order. Every row gets at least
+ * one group (a zero-valued one when it has no features), so segment sums return every row.
  */
 export function pack(vectors: readonly SparseVector[]): PackedBatch {
-  const indices: number[] = [];
-  const groups: number[] = [];
-  const groupValues: number[] = [];
-  const groupRows: number[] = [];
-  vectors.forEach((vector, row) => {
-    const byValue = new Map<number, number[]>();
-    vector.values.forEach((value, k) => {
-      const members = byValue.get(value) ?? [];
-      members.push(vector.indices[k] as number);
-      byValue.set(value, members);
-    });
-    if (byValue.size === 0) byValue.set(0, [0]);
-    for (const [value, members] of byValue) {
-      const group = groupValues.length;
-      groupValues.push(value);
-      groupRows.push(row);
-      for (const index of members) {
-        indices.push(index);
-        groups.push(group);
-      }
-    }
-  });
-  return {
+  let entryCount = 0;
+  let groupCount = 0;
+  let widest = 0;
+  const longest = vectors.reduce((most, vector) => Math.max(most, vector.values.length), 1);
+  const scratch = new Float32Array(longest);
+  const groupOfEntry = new Int32Array(longest);
+  for (const vector of vectors) {
+    const distinct = distinctValues(vector.values, scratch);
+    entryCount += Math.max(vector.indices.length, 1);
+    groupCount += Math.max(distinct, 1);
+    widest = Math.max(widest, distinct);
+  }
+  const batch: PackedBatch = {
     rows: vectors.length,
-    indices: Int32Array.from(indices),
-    groups: Int32Array.from(groups),
-    groupValues: Float32Array.from(groupValues),
-    groupRows: Int32Array.from(groupRows),
+    indices: new Int32Array(entryCount),
+    groups: new Int32Array(entryCount),
+    groupValues: new Float32Array(groupCount),
+    groupRows: new Int32Array(groupCount),
   };
+  const starts = new Int32Array(widest + 1);
+  let entry = 0;
+  let group = 0;
+  vectors.forEach((vector, row) => {
+    const distinct = distinctValues(vector.values, scratch);
+    if (distinct === 0) {
+      batch.groupRows[group] = row;
+      batch.groups[entry++] = group++;
+      return;
+    }
+    // Counting sort of the row's entries by group: sizes, then start offsets, then placement.
+    starts.fill(0, 0, distinct + 1);
+    const { indices, values } = vector;
+    for (let k = 0; k < values.length; k++) {
+      const g = groupOf(values[k] as number, scratch);
+      groupOfEntry[k] = g;
+      starts[g + 1] = (starts[g + 1] as number) + 1;
+    }
+    for (let g = 0; g < distinct; g++) {
+      starts[g + 1] = (starts[g + 1] as number) + (starts[g] as number);
+      batch.groupValues[group + g] = scratch[g] as number;
+      batch.groupRows[group + g] = row;
+    }
+    for (let k = 0; k < values.length; k++) {
+      const g = groupOfEntry[k] as number;
+      const at = entry + (starts[g] as number);
+      starts[g] = (starts[g] as number) + 1;
+      batch.indices[at] = indices[k] as number;
+      batch.groups[at] = group + g;
+    }
+    entry += values.length;
+    group += distinct;
+  });
+  return batch;
+}
+
+/** The position of `value` among the distinct values (it is there). */
+function groupOf(value: number, distinct: Float32Array): number {
+  let g = 0;
+  while (distinct[g] !== value) g++;
+  return g;
 }
 
 /** The batch times `kernel` (`[rows, units]`); differentiable with respect to `kernel`. */
