@@ -16,13 +16,21 @@ export class SparseForward {
     this.outputs = this.#weights.outputBias.shape[0];
   }
 
-  /** Scores of each vector: one `Float32Array` of `outputs` probabilities per input, in order. */
-  async predict(vectors: readonly SparseVector[]): Promise<Float32Array[]> {
-    if (vectors.length === 0) return [];
+  /** Scores of the vectors with one inference, row after row: `vectors.length × outputs` probabilities. */
+  async scores(vectors: readonly SparseVector[]): Promise<Float32Array> {
+    if (vectors.length === 0) return new Float32Array(0);
     const batch = pack(vectors);
     const probabilities = tf.tidy(() => forward(batch, this.#weights));
-    const flat = (await probabilities.data()) as Float32Array;
-    probabilities.dispose();
+    try {
+      return (await probabilities.data()) as Float32Array;
+    } finally {
+      probabilities.dispose();
+    }
+  }
+
+  /** Scores of each vector: one `Float32Array` of `outputs` probabilities per input, in order. */
+  async predict(vectors: readonly SparseVector[]): Promise<Float32Array[]> {
+    const flat = await this.scores(vectors);
     return vectors.map((_, row) => flat.subarray(row * this.outputs, (row + 1) * this.outputs));
   }
 

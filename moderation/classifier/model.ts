@@ -1,16 +1,13 @@
 /** The toxicity model at run time: loaded from disk, validated, scoring batches of normalised texts. */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type * as tf from '@tensorflow/tfjs';
 import { useWasmBackend } from './backend.ts';
 import { Featuriser, type SparseVector } from './features.ts';
 import { SparseForward } from './inference.ts';
 import { LABELS, type Label } from './labels.ts';
 import type { ModelMetadata } from './metadata.ts';
+import { DEFAULT_MODEL_DIR } from './model-dir.ts';
 import { decodeModel, MODEL_FILES, ModelFileError, readModelFiles } from './model-files.ts';
-
-/** The committed model's directory (`moderation/model`). */
-export const DEFAULT_MODEL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../model');
 
 /** Per-label probabilities of one text. */
 export type LabelScores = Record<Label, number>;
@@ -75,9 +72,22 @@ export class ToxicityModel {
 
   /** Scores a batch of feature vectors with one inference: per-label probabilities, in order. */
   async predict(vectors: readonly SparseVector[]): Promise<LabelScores[]> {
-    if (this.#closed) throw new Error('toxicity model is closed');
+    this.#checkOpen();
     const rows = await this.#forward.predict(vectors);
     return rows.map((row) => Object.fromEntries(LABELS.map((label, i) => [label, row[i] as number])) as LabelScores);
+  }
+
+  /**
+   * Featurises and scores normalised texts with one inference: `texts.length × labels`
+   * probabilities, row after row, labels in `LABELS` order.
+   */
+  async scoreTexts(normalisedTexts: readonly string[]): Promise<Float32Array> {
+    this.#checkOpen();
+    return this.#forward.scores(normalisedTexts.map((text) => this.#featuriser.featurise(text)));
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new Error('toxicity model is closed');
   }
 
   /** Releases the weights. Safe to call twice. */

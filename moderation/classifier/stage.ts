@@ -1,13 +1,16 @@
 /**
- * The toxicity model as a pipeline stage: featurises the normalised text, scores it in a micro-batch,
- * and raises a finding per label whose score reaches the program's threshold.
+ * The toxicity model as a pipeline stage: the normalised text joins a micro-batch, the batch is
+ * featurised and scored in the model's worker thread (one inference), and a finding is raised per
+ * label whose score reaches the program's threshold. The event loop only queues texts and reads
+ * scores back.
  */
 import type { Stage, StageContext, StageOutput } from '../stage.ts';
 import type { Finding } from '../types.ts';
 import { MicroBatcher, type BatcherOptions, type BatcherStats } from './batcher.ts';
-import type { SparseVector } from './features.ts';
 import { LABEL_CATEGORIES, LABEL_SEVERITIES, LABELS } from './labels.ts';
-import { DEFAULT_MODEL_DIR, ToxicityModel, type LabelScores } from './model.ts';
+import type { ModelMetadata } from './metadata.ts';
+import { DEFAULT_MODEL_DIR } from './model-dir.ts';
+import { ModelWorker } from './model-worker.ts';
 
 /** Settings of the classifier stage (from the server config). */
 export interface ClassifierStageOptions extends BatcherOptions {
@@ -36,24 +39,29 @@ export class ClassifierStage implements Stage {
   readonly name = CLASSIFIER_STAGE_NAME;
   readonly version: string;
   readonly budgetMs: number;
-  readonly model: ToxicityModel;
-  readonly #batcher: MicroBatcher<SparseVector, LabelScores>;
+  /** The loaded model's metadata (version, labels, thresholds, feature settings). */
+  readonly metadata: ModelMetadata;
+  /** The model's worker thread. */
+  readonly worker: ModelWorker;
+  readonly #batcher: MicroBatcher<string, Float32Array>;
   #closed = false;
 
-  private constructor(model: ToxicityModel, options: ClassifierStageOptions) {
-    this.model = model;
-    this.version = model.version;
+  private constructor(worker: ModelWorker, options: ClassifierStageOptions) {
+    this.worker = worker;
+    this.metadata = worker.metadata;
+    this.version = worker.metadata.version;
     this.budgetMs = options.budgetMs;
-    this.#batcher = new MicroBatcher((vectors) => model.predict(vectors), options, options.onBatch);
+    this.#batcher = new MicroBatcher((texts) => worker.score(texts), options, options.onBatch);
   }
 
   /**
-   * Loads and validates the model, then builds the stage. Rejects with a `ModelFileError` naming the
-   * file when the model is missing or corrupt (the server stops start-up on it).
+   * Starts the model's worker thread, which loads and validates the model, then builds the stage.
+   * Rejects with a `ModelFileError` naming the file when the model is missing or corrupt (the server
+   * stops start-up on it).
    */
   static async create(options: Partial<ClassifierStageOptions> = {}): Promise<ClassifierStage> {
     const settings = { ...DEFAULT_CLASSIFIER_OPTIONS, ...options };
-    return new ClassifierStage(await ToxicityModel.load(settings.modelDir), settings);
+    return new ClassifierStage(await ModelWorker.start(settings.modelDir), settings);
   }
 
   /**
@@ -62,20 +70,20 @@ export class ClassifierStage implements Stage {
    * when the queue is full or inference fails, so the runner holds the message.
    */
   async screen(context: StageContext): Promise<StageOutput> {
-    const scores = await this.#batcher.submit(this.model.featurise(context.normalised.text));
+    const { text } = context.normalised;
+    // Only the first `maxChars` units are featurised: the rest need not cross to the worker.
+    const { maxChars } = this.metadata.features;
+    const row = await this.#batcher.submit(text.length > maxChars ? text.slice(0, maxChars) : text);
     const findings: Finding[] = [];
-    for (const label of LABELS) {
-      const threshold = context.modelThresholds?.[label] ?? (this.model.metadata.thresholds[label] as number);
-      if (scores[label] < threshold) continue;
-      findings.push({
-        stage: this.name,
-        category: LABEL_CATEGORIES[label],
-        severity: LABEL_SEVERITIES[label],
-        rule: `model:${label}`,
-        score: scores[label],
-      });
-    }
-    return { findings, scores: { ...scores } };
+    const scores: Record<string, number> = {};
+    LABELS.forEach((label, i) => {
+      const score = row[i] as number;
+      scores[label] = score;
+      const threshold = context.modelThresholds?.[label] ?? (this.metadata.thresholds[label] as number);
+      if (score < threshold) return;
+      findings.push({ stage: this.name, category: LABEL_CATEGORIES[label], severity: LABEL_SEVERITIES[label], rule: `model:${label}`, score });
+    });
+    return { findings, scores };
   }
 
   /** Queue depth and batch counters, for metrics. */
@@ -83,12 +91,12 @@ export class ClassifierStage implements Stage {
     return this.#batcher.stats();
   }
 
-  /** Stops batching and releases the model. Safe to call twice. */
+  /** Stops batching, then the worker thread. Safe to call twice. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#batcher.close();
-    this.model.close();
+    await this.worker.close();
   }
 }
 
