@@ -4,36 +4,22 @@
  * in one transaction, acknowledged, then published on the bus for delivery.
  */
 import type { Role, Screener, ScreeningRequest, ScreeningResult } from '../../moderation/types.ts';
-import { redact } from '../../moderation/redact.ts';
 import type { Bus } from '../bus/bus.ts';
-import type { MessageStatus, Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
 import { TrellisError } from '../errors.ts';
-import { recordVerdict, stageTimer, type TrellisMetrics } from '../metrics/metrics.ts';
+import type { TrellisMetrics } from '../metrics/metrics.ts';
 import * as messages from '../repositories/messages.ts';
-import type { ConversationAccess, StoredMessage } from '../repositories/messages.ts';
+import type { ConversationAccess, RecentSignal } from '../repositories/messages.ts';
 import type { AuthUser } from '../repositories/users.ts';
-import type { ServerFrame, WireMessage } from '../realtime/protocol.ts';
+import type { WireMessage } from '../realtime/protocol.ts';
+import { GroupCommit } from './group-commit.ts';
 import { toBusMessage, viewFor } from './message-view.ts';
+import { RISK_WINDOW_MS, SendBatchWriter, type AckFrame, type PendingSend, type ScreeningRecorder } from './send-batch.ts';
 
-/** How far back conversation-level risk looks. */
-const RISK_WINDOW_MS = 7 * 24 * 3600 * 1000;
+export type { AckFrame, ScreenedEvent, ScreeningRecorder } from './send-batch.ts';
 
-/** A message stored with its verdict, as the screening recorder sees it. */
-export interface ScreenedEvent {
-  message: StoredMessage;
-  result: ScreeningResult;
-  conversation: ConversationAccess;
-  sender: AuthUser;
-}
-
-/**
- * Records a screening inside the message's transaction (decision, review, alert and audit rows);
- * may return work to run after commit (publishing the alert).
- */
-export type ScreeningRecorder = (
-  tx: Prisma.TransactionClient,
-  event: ScreenedEvent,
-) => Promise<(() => Promise<void>) | undefined>;
+/** Largest number of sends written in one transaction. */
+const MAX_SEND_BATCH = 200;
 
 /** What the message service needs. */
 export interface MessageServiceOptions {
@@ -41,29 +27,33 @@ export interface MessageServiceOptions {
   bus: Bus;
   screener: Screener;
   maxMessageChars: number;
-  /** Records the verdict's rows in the message's own transaction. */
+  /** Records the verdicts' rows in their messages' own transaction. */
   recordScreening?: ScreeningRecorder;
   /** Counts verdicts and times the stages of a send, when the node exports metrics. */
   metrics?: TrellisMetrics;
 }
 
-/** The acknowledgement frame of a stored message (the same for every resend of its client id). */
-export type AckFrame = Extract<ServerFrame, { type: 'ack' }>;
-
-const STATUS_OF_ACTION: Record<ScreeningResult['action'], MessageStatus> = {
-  deliver: 'delivered',
-  flag: 'delivered',
-  redact: 'delivered',
-  hold: 'held',
-  block: 'blocked',
-};
-
 /** Sends, reads and marks messages on behalf of authenticated users. */
 export class MessageService {
   readonly #options: MessageServiceOptions;
+  readonly #sends: GroupCommit<PendingSend, AckFrame>;
 
   constructor(options: MessageServiceOptions) {
     this.#options = options;
+    const writer = new SendBatchWriter({
+      prisma: options.prisma,
+      bus: options.bus,
+      access: (user, conversationId) => this.access(user, conversationId, true),
+      screen: (send, conversation, signals, at) => this.#screen(send.sender, conversation, send.body, 'message', signals, at),
+      recordScreening: options.recordScreening,
+      metrics: options.metrics,
+    });
+    this.#sends = new GroupCommit({
+      write: (batch) => writer.write(batch),
+      maxBatch: MAX_SEND_BATCH,
+      keyOf: (send) => `${send.sender.id}\u0000${send.clientId}`,
+      onDepth: (depth) => options.metrics?.queueDepth.set({ queue: 'send_batch' }, depth),
+    });
   }
 
   /**
@@ -83,71 +73,30 @@ export class MessageService {
   /**
    * Sends a message; returns its acknowledgement, or throws `MESSAGE_BLOCKED` and other codes. A file
    * message carries its `attachment` and the verdict its name and text already got (`screened`).
+   * Sends arriving together are written together (see `group-commit.ts`).
    */
-  async send(
-    sender: AuthUser,
-    input: { conversationId: string; clientId: string; body: string; attachment?: messages.NewAttachment; screened?: ScreeningResult },
-  ): Promise<AckFrame> {
+  async send(sender: AuthUser, input: Omit<PendingSend, 'sender'>): Promise<AckFrame> {
     if (input.body.length > this.#options.maxMessageChars) {
       throw new TrellisError('MESSAGE_TOO_LONG', `At most ${this.#options.maxMessageChars} characters`);
     }
-    const { prisma } = this.#options;
-    const timer = stageTimer(this.#options.metrics);
-    const conversation = await this.access(sender, input.conversationId, true);
-    timer.lap('access');
-    const earlier = await messages.findMessageByClientId(prisma, sender.id, input.clientId);
-    timer.lap('idempotency');
-    if (earlier) {
-      // NOTE: the first attempt may have stored the message and died before publishing it (a node
-      // killed mid-send): publish again. Recipients drop sequence numbers they already hold.
-      if (earlier.status !== 'blocked' && earlier.conversationId === input.conversationId) await this.#publish(earlier);
-      return this.#ackOrRefuse(earlier, input);
-    }
-
-    const result = input.screened ?? (await this.screen(sender, conversation, input.body, 'message'));
-    timer.lap('screen');
-    recordVerdict(this.#options.metrics, result);
-    const status = STATUS_OF_ACTION[result.action];
-    const record = this.#options.recordScreening;
-    let afterCommit: (() => Promise<void>) | undefined;
-    const stored = await messages.appendMessage(prisma, {
-      conversationId: conversation.id,
-      senderId: sender.id,
-      clientId: input.clientId,
-      body: input.body,
-      deliveredBody: result.action === 'redact' ? redact(input.body, result.spans) : input.body,
-      status,
-      action: result.action,
-      severity: result.severity,
-      categories: result.categories,
-      verdict: JSON.parse(JSON.stringify(result)),
-      attachment: input.attachment,
-    }, record && (async (tx, row) => {
-      afterCommit = await record(tx, { message: row, result, conversation, sender });
-    }));
-    timer.lap('store');
-    if (!stored) {
-      // A concurrent resend of the same client id won the race: answer as it was answered.
-      const winner = await messages.findMessageByClientId(prisma, sender.id, input.clientId);
-      if (!winner) throw new TrellisError('INTERNAL');
-      return this.#ackOrRefuse(winner, input);
-    }
-    await afterCommit?.();
-    timer.lap('on_screened');
-    if (status !== 'blocked') await this.#publish(stored);
-    timer.lap('publish');
-    timer.total();
-    return this.#ackOrRefuse(stored, input);
+    return this.#sends.submit({ ...input, sender });
   }
 
-  #publish(message: StoredMessage): Promise<void> {
-    return this.#options.bus.deliverToConversation({ conversationId: message.conversationId, kind: 'message', message: toBusMessage(message) });
-  }
-
-  /** Screens a text a sender posts in a conversation (a message, or a file's name or text). */
+  /** Screens a text a sender posts in a conversation (a file's name or text), with its recent signals. */
   async screen(sender: AuthUser, conversation: ConversationAccess, text: string, kind: ScreeningRequest['kind']): Promise<ScreeningResult> {
-    const now = new Date();
-    const signals = await messages.listRecentSignals(this.#options.prisma, conversation.id, new Date(now.getTime() - RISK_WINDOW_MS));
+    const at = new Date();
+    const signals = await messages.listRecentSignals(this.#options.prisma, [conversation.id], new Date(at.getTime() - RISK_WINDOW_MS));
+    return this.#screen(sender, conversation, text, kind, signals.get(conversation.id) ?? [], at);
+  }
+
+  #screen(
+    sender: AuthUser,
+    conversation: ConversationAccess,
+    text: string,
+    kind: ScreeningRequest['kind'],
+    signals: readonly RecentSignal[],
+    at: Date,
+  ): Promise<ScreeningResult> {
     return this.#options.screener.screen({
       kind,
       text,
@@ -157,32 +106,13 @@ export class MessageService {
       senderRole: sender.role,
       recipientRoles: conversation.members.filter((m) => m.userId !== sender.id).map((m) => m.role as Role),
       priorSignals: signals.map((signal) => ({
-        at: signal.createdAt,
-        senderRole: signal.sender.role,
+        at: signal.at,
+        senderRole: signal.senderRole,
         categories: signal.categories,
         severity: signal.severity as ScreeningResult['severity'],
       })),
-      at: now,
+      at,
     });
-  }
-
-  #ackOrRefuse(message: StoredMessage, input: { conversationId: string; body: string }): AckFrame {
-    if (message.conversationId !== input.conversationId || message.body !== input.body) {
-      throw new TrellisError('CLIENT_ID_REUSED');
-    }
-    if (message.status === 'blocked') throw new TrellisError('MESSAGE_BLOCKED');
-    const view = viewFor(message.senderId, toBusMessage(message));
-    if (!view) throw new TrellisError('INTERNAL');
-    return {
-      type: 'ack',
-      clientId: message.clientId,
-      conversationId: message.conversationId,
-      messageId: message.id,
-      seq: message.seq,
-      status: view.status,
-      redacted: view.redacted,
-      createdAt: view.createdAt,
-    };
   }
 
   /** Messages of a conversation visible to the user, by sequence range (oldest first). */

@@ -97,19 +97,24 @@ export function recordVerdict(metrics: TrellisMetrics | undefined, result: Scree
   }
 }
 
-/** A stopwatch for send stages: `lap('store')` records the time since the previous lap. */
-export function stageTimer(metrics: TrellisMetrics | undefined): { lap(stage: string): void; total(): void } {
-  const started = performance.now();
+/**
+ * A stopwatch for send stages, started at `started` (default now): `lap('store')` records the time
+ * since the previous lap, once for each of the `sends` of a batch.
+ */
+export function stageTimer(metrics: TrellisMetrics | undefined, sends = 1, started = performance.now()): { lap(stage: string): void; total(): void } {
   let last = started;
+  const observe = (stage: string, seconds: number) => {
+    for (let i = 0; i < sends; i++) metrics?.sendStageSeconds.observe({ stage }, seconds);
+  };
   return {
     lap(stage) {
       if (!metrics) return;
       const now = performance.now();
-      metrics.sendStageSeconds.observe({ stage }, (now - last) / 1000);
+      observe(stage, (now - last) / 1000);
       last = now;
     },
     total() {
-      metrics?.sendStageSeconds.observe({ stage: 'total' }, (performance.now() - started) / 1000);
+      observe('total', (performance.now() - started) / 1000);
     },
   };
 }

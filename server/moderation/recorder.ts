@@ -1,14 +1,14 @@
 /**
- * Records a screening in the message's own transaction: the verdict as a decision row, the review
- * state and the alert when screening raised one, and the audit entry (last, since it takes the
- * chain's head lock). Returns what to do after commit: publish the alert.
+ * Records screenings in their messages' own transaction: each verdict as a decision row, the review
+ * state and the alert when screening raised one, and the audit entries (last, since they take the
+ * chain's head lock). Returns what to do after commit: publish the alerts.
  */
 import type { ScreeningResult } from '../../moderation/types.ts';
 import type { DecisionSource, Prisma } from '../generated/prisma/client.ts';
-import type { ScreeningRecorder } from '../messaging/message-service.ts';
+import type { ScreenedEvent, ScreeningRecorder } from '../messaging/send-batch.ts';
 import { createAlert, type StoredAlert } from '../repositories/alerts.ts';
-import { appendAudit } from '../repositories/audit.ts';
-import { recordDecision } from '../repositories/decisions.ts';
+import { appendAuditBatch, type NewAuditEntry } from '../repositories/audit.ts';
+import { recordDecisions } from '../repositories/decisions.ts';
 import { createReview } from '../repositories/reviews.ts';
 import { sha256 } from './digest.ts';
 import type { AlertPublisher } from './alerts.ts';
@@ -26,51 +26,67 @@ function reasonOf(result: ScreeningResult): string {
   return result.categories.length > 0 ? `found ${result.categories.join(', ')}` : 'nothing found';
 }
 
-/** Builds the recorder the message service calls inside its transaction. */
+/** The audit entry of a screened message. */
+function auditEntryOf({ message, result, sender, conversation }: ScreenedEvent, alert: StoredAlert | undefined): NewAuditEntry {
+  return {
+    actorId: sender.id,
+    kind: 'message.screened',
+    subjectIds: [message.id, conversation.id],
+    at: message.createdAt,
+    data: {
+      seq: message.seq, status: message.status, action: result.action, severity: result.severity, categories: result.categories,
+      stageVersions: result.stageVersions, failure: result.failure, alertId: alert?.id,
+      bodySha256: sha256(message.body), deliveredBodySha256: sha256(message.deliveredBody),
+      ...(message.attachment && { attachment: { ...message.attachment, size: Number(message.attachment.size) } }),
+    },
+  };
+}
+
+/** Opens the review of a message screening raised, and its alert when it raised one. */
+async function raise(tx: Prisma.TransactionClient, { message, result, conversation }: ScreenedEvent): Promise<StoredAlert | undefined> {
+  const review = { messageId: message.id, programId: conversation.programId, conversationId: conversation.id, severity: result.severity, categories: result.categories };
+  await createReview(tx, review);
+  if (!result.alert) return undefined;
+  return createAlert(tx, {
+    programId: conversation.programId,
+    conversationId: conversation.id,
+    messageId: message.id,
+    source: result.failure ? 'failure' : 'screening',
+    severity: result.alert.severity,
+    categories: result.categories,
+    reason: result.alert.reason,
+    conversationRisk: result.conversationRisk,
+  });
+}
+
+/**
+ * Builds the recorder the message service calls inside the transaction of a batch of sends: one
+ * statement for the decisions, a review (and alert) per message that screening raised, and the audit
+ * entries last, in the messages' order.
+ */
 export function createScreeningRecorder(alerts: AlertPublisher, onPublishError: (error: unknown) => void): ScreeningRecorder {
-  return async (tx: Prisma.TransactionClient, { message, result, conversation, sender }) => {
-    const reason = reasonOf(result);
-    await recordDecision(tx, {
+  return async (tx: Prisma.TransactionClient, events: readonly ScreenedEvent[]) => {
+    await recordDecisions(tx, events.map(({ message, result }) => ({
       messageId: message.id,
       source: sourceOf(result),
       actorId: null,
       action: result.action,
-      reason,
+      reason: reasonOf(result),
       details: JSON.parse(JSON.stringify({ stageVersions: result.stageVersions, spans: result.spans, failure: result.failure, scores: result.scores })),
-    });
-    let alert: StoredAlert | null = null;
-    if (result.action !== 'deliver' || result.alert) {
-      const review = { messageId: message.id, programId: conversation.programId, conversationId: conversation.id, severity: result.severity, categories: result.categories };
-      await createReview(tx, review);
-      if (result.alert) {
-        alert = await createAlert(tx, {
-          programId: conversation.programId,
-          conversationId: conversation.id,
-          messageId: message.id,
-          source: result.failure ? 'failure' : 'screening',
-          severity: result.alert.severity,
-          categories: result.categories,
-          reason: result.alert.reason,
-          conversationRisk: result.conversationRisk,
-        });
-      }
+    })));
+    const raised: { alert: StoredAlert; scores: ScreeningResult['scores'] }[] = [];
+    const entries: NewAuditEntry[] = [];
+    for (const event of events) {
+      const alert = event.result.action !== 'deliver' || event.result.alert ? await raise(tx, event) : undefined;
+      if (alert) raised.push({ alert, scores: event.result.scores });
+      entries.push(auditEntryOf(event, alert));
     }
-    await appendAudit(tx, {
-      actorId: sender.id,
-      kind: 'message.screened',
-      subjectIds: [message.id, conversation.id],
-      at: message.createdAt,
-      data: {
-        seq: message.seq, status: message.status, action: result.action, severity: result.severity, categories: result.categories,
-        stageVersions: result.stageVersions, failure: result.failure, alertId: alert?.id,
-        bodySha256: sha256(message.body), deliveredBodySha256: sha256(message.deliveredBody),
-        ...(message.attachment && { attachment: { ...message.attachment, size: Number(message.attachment.size) } }),
-      },
-    });
-    if (!alert) return undefined;
-    const raised = alert;
-    // NOTE: the alert row is committed with the message, so the queue has it whatever happens here;
-    // a failed live push (bus down) must not fail a send that is already stored and acknowledged.
-    return () => alerts.publish(raised, result.scores).catch(onPublishError);
+    await appendAuditBatch(tx, entries);
+    if (raised.length === 0) return undefined;
+    // NOTE: the alert rows are committed with their messages, so the queue has them whatever happens
+    // here; a failed live push (bus down) must not fail sends that are already stored and acknowledged.
+    return async () => {
+      for (const { alert, scores } of raised) await alerts.publish(alert, scores).catch(onPublishError);
+    };
   };
 }

@@ -1,7 +1,7 @@
 /** The append-only, hash-chained audit log (rules in `server/audit/chain.ts`). */
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
-import { GENESIS_HASH, serialiseContent, type AuditContent, type AuditRecord, type JsonValue } from '../audit/chain.ts';
+import { entryHash, GENESIS_HASH, serialiseContent, type AuditContent, type AuditRecord, type JsonValue } from '../audit/chain.ts';
 
 /** An entry to append; `at` defaults to now. */
 export interface NewAuditEntry {
@@ -12,6 +12,18 @@ export interface NewAuditEntry {
   at?: Date;
 }
 
+/** The hashed content of an entry to append. */
+function contentOf(entry: NewAuditEntry): AuditContent {
+  return {
+    at: new Date((entry.at ?? new Date()).getTime()),
+    actorId: entry.actorId,
+    kind: entry.kind,
+    subjectIds: entry.subjectIds,
+    // Round-trip through JSON so that what is hashed is exactly what jsonb stores and gives back.
+    data: JSON.parse(JSON.stringify(entry.data)) as JsonValue,
+  };
+}
+
 /**
  * Appends one entry in a single statement. The upsert of the one `AuditHead` row takes its row lock
  * until the surrounding transaction commits, so appends from every node are serialised and the
@@ -20,14 +32,7 @@ export interface NewAuditEntry {
  * NOTE: call it last in a transaction, since the head lock is held until commit.
  */
 export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<number> {
-  const content: AuditContent = {
-    at: new Date((entry.at ?? new Date()).getTime()),
-    actorId: entry.actorId,
-    kind: entry.kind,
-    subjectIds: entry.subjectIds,
-    // Round-trip through JSON so that what is hashed is exactly what jsonb stores and gives back.
-    data: JSON.parse(JSON.stringify(entry.data)) as JsonValue,
-  };
+  const content = contentOf(entry);
   const text = serialiseContent(content);
   const rows = await db.$queryRaw<{ seq: number }[]>(Prisma.sql`
     WITH head AS (
@@ -46,6 +51,34 @@ export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<number>
     FROM head
     RETURNING "seq"`);
   return Number(rows[0]?.seq);
+}
+
+/**
+ * Appends several entries, in order, with three statements whatever their number: the head row is
+ * locked (created at the genesis state if the chain is empty), the entries are hashed here by the
+ * same rules as `appendAudit`, inserted, and the head moved. Call it last in a transaction, like
+ * `appendAudit`: the head lock is held until commit.
+ */
+export async function appendAuditBatch(tx: Prisma.TransactionClient, entries: NewAuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const [head] = await tx.$queryRaw<{ seq: number; hash: string }[]>(Prisma.sql`
+    INSERT INTO "AuditHead" ("id", "seq", "prevHash", "hash") VALUES (1, 0, ${GENESIS_HASH}, ${GENESIS_HASH})
+    ON CONFLICT ("id") DO UPDATE SET "id" = "AuditHead"."id"
+    RETURNING "seq", "hash"`);
+  if (!head) throw new Error('the audit head row could not be locked');
+  let seq = Number(head.seq);
+  let prevHash = head.hash;
+  const rows = entries.map((entry) => {
+    const content = contentOf(entry);
+    seq += 1;
+    const hash = entryHash(prevHash, seq, content);
+    const row = { seq, ...content, data: content.data as Prisma.InputJsonValue, prevHash, hash };
+    prevHash = hash;
+    return row;
+  });
+  await tx.auditEntry.createMany({ data: rows });
+  const last = rows[rows.length - 1]!;
+  await tx.auditHead.update({ where: { id: 1 }, data: { seq: last.seq, prevHash: last.prevHash, hash: last.hash } });
 }
 
 /** A page of entries after a position, in sequence order. */

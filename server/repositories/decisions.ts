@@ -17,6 +17,11 @@ export function recordDecision(db: Db, decision: NewDecision) {
   return db.decision.create({ data: decision });
 }
 
+/** Records several decisions in one statement (the verdicts of a batch of sends). */
+export async function recordDecisions(db: Db, decisions: NewDecision[]): Promise<void> {
+  if (decisions.length > 0) await db.decision.createMany({ data: decisions });
+}
+
 /** The decisions about a message, oldest first. */
 export function listDecisions(db: Db, messageId: string) {
   return db.decision.findMany({ where: { messageId }, orderBy: { createdAt: 'asc' } });

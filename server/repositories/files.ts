@@ -1,4 +1,4 @@
-/** Shared files: quota use, download look-ups and listings. Rows are created with their message (`appendMessage`). */
+/** Shared files: quota use, download look-ups and listings. Rows are created with their message (`insertMessages`). */
 import type { Db } from '../db/client.ts';
 
 /** Bytes of files a user has uploaded (every status: a blocked file still takes space). */

@@ -1,6 +1,6 @@
 /** Conversations, their members and their messages. */
 import { Prisma, type MessageStatus, type PrismaClient } from '../generated/prisma/client.ts';
-import { inTransaction, type Db } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 
 /** What access checks need to know about a conversation. */
 export interface ConversationAccess {
@@ -81,9 +81,11 @@ export const MESSAGE_FIELDS = {
 /** A stored message. */
 export type StoredMessage = Prisma.MessageGetPayload<{ select: typeof MESSAGE_FIELDS }>;
 
-/** A message to append, with its screening outcome. */
+/** A message to insert, complete: its id, sequence number and time are chosen by the writer. */
 export interface NewMessage {
+  id: string;
   conversationId: string;
+  seq: number;
   senderId: string;
   clientId: string;
   body: string;
@@ -93,8 +95,9 @@ export interface NewMessage {
   severity: string;
   categories: string[];
   verdict: Prisma.InputJsonValue;
+  createdAt: Date;
   /** The file this message announces, stored in the same transaction. */
-  attachment?: NewAttachment;
+  attachment?: NewAttachment & { id: string };
 }
 
 /** A stored file announced by a message (its bytes are already in the file store). */
@@ -106,45 +109,70 @@ export interface NewAttachment {
   metadataStripped: boolean;
 }
 
-/**
- * Appends a message at the conversation's next sequence number. The row lock taken by the increment
- * serialises writers of one conversation, so sequence numbers commit in order with no gaps.
- * `within` runs in the same transaction after the insert (the verdict's decision and audit rows).
- * Returns null when the sender already used this client id (nothing is written).
- */
-export async function appendMessage(
-  prisma: PrismaClient,
-  message: NewMessage,
-  within?: (tx: Prisma.TransactionClient, stored: StoredMessage) => Promise<void>,
-): Promise<StoredMessage | null> {
-  try {
-    return await inTransaction(prisma, async (tx) => {
-      const { lastSeq } = await tx.conversation.update({
-        where: { id: message.conversationId },
-        data: { lastSeq: { increment: 1 } },
-        select: { lastSeq: true },
-      });
-      const { attachment, ...fields } = message;
-      const stored = await tx.message.create({
-        data: {
-          ...fields,
-          seq: lastSeq,
-          attachment: attachment && { create: { ...attachment, conversationId: message.conversationId, uploaderId: message.senderId } },
-        },
-        select: MESSAGE_FIELDS,
-      });
-      await within?.(tx, stored);
-      return stored;
-    });
-  } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return null;
-    throw error;
-  }
+/** A conversation's sequence counter and mentorship state, read under the conversation's row lock. */
+export interface LockedConversation {
+  lastSeq: number;
+  mentorshipStatus: string;
 }
 
-/** The message a sender sent with a client id, if any. */
-export function findMessageByClientId(db: Db, senderId: string, clientId: string): Promise<StoredMessage | null> {
-  return db.message.findUnique({ where: { senderId_clientId: { senderId, clientId } }, select: MESSAGE_FIELDS });
+/**
+ * Locks conversations for appending (in id order, so that writers on several nodes never wait on
+ * each other in a cycle) and reads their sequence counters and mentorship state. The locks are held
+ * until the transaction ends: appends to one conversation commit in sequence order with no gaps.
+ */
+export async function lockConversations(tx: Prisma.TransactionClient, ids: string[]): Promise<Map<string, LockedConversation>> {
+  const rows = await tx.$queryRaw<{ id: string; lastSeq: number; status: string }[]>(Prisma.sql`
+    SELECT c."id", c."lastSeq", m."status"::text AS "status"
+    FROM "Conversation" c JOIN "Mentorship" m ON m."id" = c."mentorshipId"
+    WHERE c."id" = ANY(${ids}::text[])
+    ORDER BY c."id"
+    FOR UPDATE OF c`);
+  return new Map(rows.map((row) => [row.id, { lastSeq: Number(row.lastSeq), mentorshipStatus: row.status }]));
+}
+
+/** Stores new sequence counters of conversations locked by `lockConversations`, in one statement. */
+export async function advanceSequences(tx: Prisma.TransactionClient, lastSeqs: Map<string, number>): Promise<void> {
+  if (lastSeqs.size === 0) return;
+  await tx.$executeRaw(Prisma.sql`
+    UPDATE "Conversation" AS c SET "lastSeq" = v."lastSeq"
+    FROM unnest(${[...lastSeqs.keys()]}::text[], ${[...lastSeqs.values()]}::int[]) AS v("id", "lastSeq")
+    WHERE c."id" = v."id"`);
+}
+
+/**
+ * Inserts messages (and the files they announce) in two statements and returns them as stored.
+ * Throws Prisma's unique-constraint error (P2002) when a sender's client id is already taken.
+ */
+export async function insertMessages(tx: Prisma.TransactionClient, rows: NewMessage[]): Promise<StoredMessage[]> {
+  if (rows.length === 0) return [];
+  await tx.message.createMany({ data: rows.map(({ attachment: _attachment, ...fields }) => fields) });
+  const files = rows.flatMap((row) =>
+    row.attachment ? [{ ...row.attachment, messageId: row.id, conversationId: row.conversationId, uploaderId: row.senderId }] : [],
+  );
+  if (files.length > 0) await tx.storedFile.createMany({ data: files });
+  return rows.map((row) => ({
+    id: row.id,
+    conversationId: row.conversationId,
+    seq: row.seq,
+    senderId: row.senderId,
+    clientId: row.clientId,
+    body: row.body,
+    deliveredBody: row.deliveredBody,
+    status: row.status,
+    action: row.action,
+    severity: row.severity,
+    categories: row.categories,
+    createdAt: row.createdAt,
+    attachment: row.attachment
+      ? { id: row.attachment.id, originalName: row.attachment.originalName, size: BigInt(row.attachment.size), mimeType: row.attachment.mimeType }
+      : null,
+  }));
+}
+
+/** The messages senders already sent with the given client ids. */
+export function findMessagesByClientIds(db: Db, keys: { senderId: string; clientId: string }[]): Promise<StoredMessage[]> {
+  if (keys.length === 0) return Promise.resolve([]);
+  return db.message.findMany({ where: { OR: keys.map(({ senderId, clientId }) => ({ senderId, clientId })) }, select: MESSAGE_FIELDS });
 }
 
 /** Which messages a viewer may see: members see delivered ones and their own pending or rejected ones. */
@@ -179,12 +207,35 @@ export async function markRead(db: Db, conversationId: string, userId: string, s
   return member?.lastReadSeq ?? 0;
 }
 
-/** Recent screened signals of a conversation (messages with categories), oldest first. */
-export function listRecentSignals(db: Db, conversationId: string, since: Date) {
-  return db.message.findMany({
-    where: { conversationId, createdAt: { gte: since }, NOT: { categories: { isEmpty: true } } },
-    orderBy: { seq: 'asc' },
-    take: 100,
-    select: { createdAt: true, categories: true, severity: true, sender: { select: { role: true } } },
-  });
+/** A screened signal of the past: a message that screening found something in. */
+export interface RecentSignal {
+  at: Date;
+  senderRole: 'student' | 'mentor' | 'coordinator' | 'admin';
+  categories: string[];
+  severity: string;
+}
+
+/** Signals per page of `listRecentSignals`: the most recent ones of each conversation. */
+const SIGNALS_PER_CONVERSATION = 100;
+
+/**
+ * The most recent screened signals (messages with categories) since a time, of each of several
+ * conversations in one query; each conversation's list is oldest first.
+ */
+export async function listRecentSignals(db: Db, conversationIds: string[], since: Date): Promise<Map<string, RecentSignal[]>> {
+  const signals = new Map<string, RecentSignal[]>(conversationIds.map((id) => [id, []]));
+  if (conversationIds.length === 0) return signals;
+  const rows = await db.$queryRaw<{ conversationId: string; createdAt: Date; categories: string[]; severity: string; role: RecentSignal['senderRole'] }[]>(Prisma.sql`
+    SELECT "conversationId", "createdAt", "categories", "severity", "role" FROM (
+      SELECT m."conversationId", m."createdAt", m."categories", m."severity", u."role"::text AS "role", m."seq",
+             row_number() OVER (PARTITION BY m."conversationId" ORDER BY m."seq" DESC) AS "recency"
+      FROM "Message" m JOIN "User" u ON u."id" = m."senderId"
+      WHERE m."conversationId" = ANY(${conversationIds}::text[]) AND m."createdAt" >= ${since} AND cardinality(m."categories") > 0
+    ) AS recent
+    WHERE "recency" <= ${SIGNALS_PER_CONVERSATION}
+    ORDER BY "conversationId", "seq"`);
+  for (const row of rows) {
+    signals.get(row.conversationId)?.push({ at: new Date(row.createdAt), senderRole: row.role, categories: row.categories, severity: row.severity });
+  }
+  return signals;
 }

@@ -1,0 +1,279 @@
+/**
+ * Writes a batch of sends (see `group-commit.ts`): access checks, one idempotency query and one
+ * recent-signals query for the whole batch, screening, then one transaction that locks the
+ * conversations, hands out sequence numbers, stores the messages with their verdicts (decision,
+ * review, alert and audit rows), and commits. Only then is each send acknowledged and published.
+ */
+import { randomUUID } from 'node:crypto';
+import { redact } from '../../moderation/redact.ts';
+import type { ScreeningResult } from '../../moderation/types.ts';
+import type { Bus } from '../bus/bus.ts';
+import { inTransaction } from '../db/client.ts';
+import { Prisma, type MessageStatus, type PrismaClient } from '../generated/prisma/client.ts';
+import { TrellisError } from '../errors.ts';
+import { recordVerdict, stageTimer, type TrellisMetrics } from '../metrics/metrics.ts';
+import * as messages from '../repositories/messages.ts';
+import type { ConversationAccess, NewAttachment, RecentSignal, StoredMessage } from '../repositories/messages.ts';
+import type { AuthUser } from '../repositories/users.ts';
+import type { ServerFrame } from '../realtime/protocol.ts';
+import type { BatchEntry } from './group-commit.ts';
+import { toBusMessage, viewFor } from './message-view.ts';
+
+/** How far back conversation-level risk looks. */
+export const RISK_WINDOW_MS = 7 * 24 * 3600 * 1000;
+
+/** How often a batch is tried again after losing a race with another writer (a unique key or a deadlock). */
+const ATTEMPTS = 3;
+
+/** The acknowledgement frame of a stored message (the same for every resend of its client id). */
+export type AckFrame = Extract<ServerFrame, { type: 'ack' }>;
+
+/** One send waiting for its batch. A file message carries its attachment and its verdict (`screened`). */
+export interface PendingSend {
+  sender: AuthUser;
+  conversationId: string;
+  clientId: string;
+  body: string;
+  attachment?: NewAttachment;
+  screened?: ScreeningResult;
+}
+
+/** A message stored with its verdict, as the screening recorder sees it. */
+export interface ScreenedEvent {
+  message: StoredMessage;
+  result: ScreeningResult;
+  conversation: ConversationAccess;
+  sender: AuthUser;
+}
+
+/**
+ * Records the screenings of a batch inside its transaction (decision, review, alert and audit rows);
+ * may return work to run after commit (publishing alerts).
+ */
+export type ScreeningRecorder = (
+  tx: Prisma.TransactionClient,
+  events: readonly ScreenedEvent[],
+) => Promise<(() => Promise<void>) | undefined>;
+
+/** What the batch writer needs. */
+export interface SendBatchDeps {
+  prisma: PrismaClient;
+  bus: Bus;
+  /** The conversation if the user may post in it; throws the refusal code otherwise. */
+  access(user: AuthUser, conversationId: string): Promise<ConversationAccess>;
+  /** Screens a message given the conversation's recent signals. */
+  screen(send: PendingSend, conversation: ConversationAccess, signals: readonly RecentSignal[], at: Date): Promise<ScreeningResult>;
+  recordScreening?: ScreeningRecorder;
+  metrics?: TrellisMetrics;
+}
+
+const STATUS_OF_ACTION: Record<ScreeningResult['action'], MessageStatus> = {
+  deliver: 'delivered',
+  flag: 'delivered',
+  redact: 'delivered',
+  hold: 'held',
+  block: 'blocked',
+};
+
+/** A send that passed its access check. */
+interface Admitted {
+  entry: BatchEntry<PendingSend, AckFrame>;
+  conversation: ConversationAccess;
+}
+
+/** A new send with its verdict, ready to store. */
+interface Screened extends Admitted {
+  result: ScreeningResult;
+}
+
+/** A send answered with a message stored earlier (a resend of its client id). */
+interface Repeat extends Admitted {
+  earlier: StoredMessage;
+}
+
+/** What a committed batch stored, and what it refused inside the transaction. */
+interface Committed {
+  stored: { send: Screened; message: StoredMessage }[];
+  refused: { send: Screened; error: TrellisError }[];
+  afterCommit?: () => Promise<void>;
+}
+
+const keyOf = (senderId: string, clientId: string): string => `${senderId}\u0000${clientId}`;
+
+/** Whether a batch lost a race it can win by trying again: a client id taken meanwhile, or a deadlock. */
+function lostRace(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && (error.code === 'P2002' || error.code === 'P2034');
+}
+
+/** Writes batches of sends; one instance per node. */
+export class SendBatchWriter {
+  readonly #deps: SendBatchDeps;
+
+  constructor(deps: SendBatchDeps) {
+    this.#deps = deps;
+  }
+
+  /** Writes one batch and settles each of its sends with an acknowledgement or a refusal. */
+  async write(batch: BatchEntry<PendingSend, AckFrame>[]): Promise<void> {
+    const started = performance.now();
+    const checked = await Promise.all(
+      batch.map((entry) =>
+        this.#deps.access(entry.item.sender, entry.item.conversationId).then(
+          (conversation): Admitted => ({ entry, conversation }),
+          (error: unknown) => {
+            entry.reject(error);
+            return null;
+          },
+        ),
+      ),
+    );
+    const admitted = checked.filter((send): send is Admitted => send !== null);
+    if (admitted.length === 0) return;
+    const timer = stageTimer(this.#deps.metrics, admitted.length, started);
+    timer.lap('access');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#attempt(admitted, timer);
+        timer.total();
+        return;
+      } catch (error) {
+        if (!lostRace(error) || attempt === ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async #attempt(admitted: Admitted[], timer: ReturnType<typeof stageTimer>): Promise<void> {
+    const { prisma } = this.#deps;
+    const at = new Date();
+    const conversationIds = [...new Set(admitted.map((send) => send.conversation.id))];
+    const [earlier, signals] = await Promise.all([
+      messages.findMessagesByClientIds(prisma, admitted.map(({ entry }) => ({ senderId: entry.item.sender.id, clientId: entry.item.clientId }))),
+      messages.listRecentSignals(prisma, conversationIds, new Date(at.getTime() - RISK_WINDOW_MS)),
+    ]);
+    timer.lap('idempotency');
+    const earlierByKey = new Map(earlier.map((message) => [keyOf(message.senderId, message.clientId), message]));
+    const repeats: Repeat[] = [];
+    const fresh: Admitted[] = [];
+    for (const send of admitted) {
+      const found = earlierByKey.get(keyOf(send.entry.item.sender.id, send.entry.item.clientId));
+      if (found) repeats.push({ ...send, earlier: found });
+      else fresh.push(send);
+    }
+    const screened = await this.#screenInOrder(fresh, signals, at);
+    timer.lap('screen');
+    const committed = await inTransaction(prisma, (tx) => this.#store(tx, screened, at));
+    timer.lap('store');
+    for (const { send, error } of committed.refused) send.entry.reject(error);
+    await committed.afterCommit?.();
+    timer.lap('on_screened');
+    // NOTE: a repeat's first attempt may have stored the message and died before publishing it (a
+    // node killed mid-send): publish again. Recipients drop sequence numbers they already hold.
+    await Promise.all([
+      ...committed.stored.map(({ send, message }) => this.#answer(send, message, message.status !== 'blocked')),
+      ...repeats.map((send) => this.#answer(send, send.earlier, send.earlier.status !== 'blocked' && send.earlier.conversationId === send.conversation.id)),
+    ]);
+    timer.lap('publish');
+  }
+
+  /**
+   * Screens new sends: one conversation's sends one after another (each sees the signals of those
+   * before it), different conversations concurrently (so a model stage can batch them).
+   */
+  async #screenInOrder(sends: Admitted[], signals: Map<string, RecentSignal[]>, at: Date): Promise<Screened[]> {
+    const results = new Map<Admitted, ScreeningResult>();
+    const byConversation = new Map<string, Admitted[]>();
+    for (const send of sends) byConversation.set(send.conversation.id, [...(byConversation.get(send.conversation.id) ?? []), send]);
+    await Promise.all(
+      [...byConversation].map(async ([conversationId, ofConversation]) => {
+        const prior = [...(signals.get(conversationId) ?? [])];
+        for (const send of ofConversation) {
+          const result = send.entry.item.screened ?? (await this.#deps.screen(send.entry.item, send.conversation, prior, at));
+          recordVerdict(this.#deps.metrics, result);
+          results.set(send, result);
+          if (result.categories.length > 0) {
+            prior.push({ at, senderRole: send.entry.item.sender.role, categories: result.categories, severity: result.severity });
+          }
+        }
+      }),
+    );
+    return sends.map((send) => ({ ...send, result: results.get(send)! }));
+  }
+
+  /** The transaction: lock, number, insert, record. */
+  async #store(tx: Prisma.TransactionClient, sends: Screened[], at: Date): Promise<Committed> {
+    const locked = await messages.lockConversations(tx, [...new Set(sends.map((send) => send.conversation.id))]);
+    const lastSeqs = new Map<string, number>();
+    const rows: messages.NewMessage[] = [];
+    const accepted: Screened[] = [];
+    const refused: Committed['refused'] = [];
+    for (const send of sends) {
+      const conversation = locked.get(send.conversation.id);
+      if (!conversation || conversation.mentorshipStatus !== 'active') {
+        // The mentorship ended after the access check: the lock makes this answer final.
+        refused.push({ send, error: new TrellisError(conversation ? 'MENTORSHIP_NOT_ACTIVE' : 'NOT_A_MEMBER') });
+        continue;
+      }
+      const seq = (lastSeqs.get(send.conversation.id) ?? conversation.lastSeq) + 1;
+      lastSeqs.set(send.conversation.id, seq);
+      rows.push(newMessage(send, seq, at));
+      accepted.push(send);
+    }
+    await messages.advanceSequences(tx, lastSeqs);
+    const stored = await messages.insertMessages(tx, rows);
+    const events = stored.map((message, i) => ({ message, result: accepted[i]!.result, conversation: accepted[i]!.conversation, sender: accepted[i]!.entry.item.sender }));
+    const afterCommit = events.length > 0 ? await this.#deps.recordScreening?.(tx, events) : undefined;
+    return { stored: stored.map((message, i) => ({ send: accepted[i]!, message })), refused, afterCommit };
+  }
+
+  /** Publishes a stored message (when asked) and answers its send. */
+  async #answer(send: Admitted, message: StoredMessage, publish: boolean): Promise<void> {
+    try {
+      if (publish) {
+        await this.#deps.bus.deliverToConversation({ conversationId: message.conversationId, kind: 'message', message: toBusMessage(message) });
+      }
+      send.entry.resolve(ackOrRefuse(message, send.entry.item));
+    } catch (error) {
+      send.entry.reject(error);
+    }
+  }
+}
+
+/** The row of a new message. */
+function newMessage({ entry: { item }, conversation, result }: Screened, seq: number, at: Date): messages.NewMessage {
+  return {
+    id: randomUUID(),
+    conversationId: conversation.id,
+    seq,
+    senderId: item.sender.id,
+    clientId: item.clientId,
+    body: item.body,
+    deliveredBody: result.action === 'redact' ? redact(item.body, result.spans) : item.body,
+    status: STATUS_OF_ACTION[result.action],
+    action: result.action,
+    severity: result.severity,
+    categories: result.categories,
+    verdict: JSON.parse(JSON.stringify(result)) as Prisma.InputJsonValue,
+    createdAt: at,
+    attachment: item.attachment && { ...item.attachment, id: randomUUID() },
+  };
+}
+
+/** The acknowledgement of a stored message, or the refusal its sender gets. */
+function ackOrRefuse(message: StoredMessage, send: { conversationId: string; body: string }): AckFrame {
+  if (message.conversationId !== send.conversationId || message.body !== send.body) {
+    throw new TrellisError('CLIENT_ID_REUSED');
+  }
+  if (message.status === 'blocked') throw new TrellisError('MESSAGE_BLOCKED');
+  const view = viewFor(message.senderId, toBusMessage(message));
+  if (!view) throw new TrellisError('INTERNAL');
+  return {
+    type: 'ack',
+    clientId: message.clientId,
+    conversationId: message.conversationId,
+    messageId: message.id,
+    seq: message.seq,
+    status: view.status,
+    redacted: view.redacted,
+    createdAt: view.createdAt,
+  };
+}

@@ -1,0 +1,50 @@
+import t from 'tap';
+import { GroupCommit, type BatchEntry } from '../server/messaging/group-commit.ts';
+
+/** A queue whose writer records its batches and answers each item with its double. */
+function recordingQueue(maxBatch: number, write?: (batch: BatchEntry<string, string>[]) => Promise<void>) {
+  const batches: string[][] = [];
+  const depths: number[] = [];
+  const queue = new GroupCommit<string, string>({
+    maxBatch,
+    keyOf: (item) => item.split(':')[0]!,
+    onDepth: (depth) => depths.push(depth),
+    write:
+      write ??
+      (async (batch) => {
+        batches.push(batch.map((entry) => entry.item));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        for (const entry of batch) entry.resolve(entry.item + entry.item);
+      }),
+  });
+  return { queue, batches, depths };
+}
+
+t.test('requests arriving while a batch is written share the next batch', async (t) => {
+  const { queue, batches, depths } = recordingQueue(100);
+  const first = queue.submit('a');
+  const rest = ['b', 'c', 'd'].map((item) => queue.submit(item));
+  t.same(await Promise.all([first, ...rest]), ['aa', 'bb', 'cc', 'dd']);
+  t.same(batches, [['a'], ['b', 'c', 'd']], 'the first goes alone at once, the others together');
+  t.equal(depths.at(-1), 0, 'the queue ends empty');
+});
+
+t.test('a batch holds at most maxBatch requests and never two with the same key', async (t) => {
+  const { queue, batches } = recordingQueue(2);
+  await Promise.all(['a', 'b:1', 'b:2', 'c', 'd'].map((item) => queue.submit(item)));
+  t.same(batches, [['a'], ['b:1', 'c'], ['b:2', 'd']], 'b:2 waits for the batch after b:1');
+});
+
+t.test('a writer that throws or forgets a request rejects what it left unanswered', async (t) => {
+  const failing = recordingQueue(10, async (batch) => {
+    for (const entry of batch) if (entry.item === 'a') entry.resolve('answered');
+    throw new Error('database down');
+  });
+  const outcomes = await Promise.allSettled(['a', 'b'].map((item) => failing.queue.submit(item)));
+  t.same(outcomes[0], { status: 'fulfilled', value: 'answered' });
+  t.match(outcomes[1], { status: 'rejected', reason: { message: 'database down' } });
+
+  const forgetful = recordingQueue(10, async () => {});
+  await t.rejects(forgetful.queue.submit('a'), /left a request unanswered/);
+  t.same(await forgetful.queue.submit('b').catch(() => 'rejected again'), 'rejected again', 'the queue keeps working');
+});
