@@ -79,3 +79,27 @@ export function viewFor(viewerId: string, message: BusMessage): WireMessage | nu
     ...(message.attachment && { attachment: message.attachment }),
   };
 }
+
+/**
+ * The `message` frame of one bus message, serialised once for every member who sees it the same way
+ * (all of them when it is delivered): a node fanning a message out to many sockets pays for one
+ * `JSON.stringify`, not one per socket.
+ */
+export class MessageFrame {
+  readonly message: BusMessage;
+  #shared: string | undefined;
+
+  constructor(message: BusMessage) {
+    this.message = message;
+  }
+
+  /** The frame text for a viewer, or null when that viewer may not see the message. */
+  textFor(viewerId: string): string | null {
+    if (this.message.status === 'delivered') {
+      this.#shared ??= JSON.stringify({ type: 'message', message: viewFor(viewerId, this.message) });
+      return this.#shared;
+    }
+    const view = viewFor(viewerId, this.message);
+    return view && JSON.stringify({ type: 'message', message: view });
+  }
+}

@@ -6,7 +6,7 @@
 import { CloseCode, TrellisError } from '../errors.ts';
 import type { MessageService } from '../messaging/message-service.ts';
 import type { TrellisMetrics } from '../metrics/metrics.ts';
-import { viewFor, type BusMessage } from '../messaging/message-view.ts';
+import type { MessageFrame } from '../messaging/message-view.ts';
 import type { AuthUser } from '../repositories/users.ts';
 import type { Hub, HubConnection } from './hub.ts';
 import { parseClientFrame, type ClientFrame, type ServerFrame } from './protocol.ts';
@@ -73,7 +73,7 @@ export class Connection implements HubConnection {
   /** Highest sequence delivered (or known invisible) per followed conversation. */
   readonly #cursor = new Map<string, number>();
   /** Messages that arrived ahead of a gap, per conversation, by sequence number. */
-  readonly #early = new Map<string, Map<number, BusMessage>>();
+  readonly #early = new Map<string, Map<number, MessageFrame>>();
   /** Per-conversation delivery chains, so frames of one conversation go out in order. */
   readonly #deliveries = new Map<string, Promise<void>>();
   /** Sends are processed one at a time so a client's messages keep their order. */
@@ -137,12 +137,17 @@ export class Connection implements HubConnection {
   }
 
   send(frame: ServerFrame | { type: string; [field: string]: unknown }): void {
+    this.#write(JSON.stringify(frame));
+  }
+
+  /** Writes a serialised frame, unless the client stopped reading. */
+  #write(text: string): void {
     if (this.#closed) return;
     if (this.#socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(CloseCode.SLOW_CONSUMER, 'too much unread data');
       return;
     }
-    this.#socket.send(JSON.stringify(frame));
+    this.#socket.send(text);
   }
 
   /** Lets sends in flight finish, then closes with the shutdown code so the client reconnects elsewhere. */
@@ -164,36 +169,37 @@ export class Connection implements HubConnection {
     this.#enqueue(conversationId, () => this.#catchUp(conversationId));
   }
 
-  deliverMessage(message: BusMessage, released: boolean): void {
-    this.#enqueue(message.conversationId, async () => {
-      const cursor = this.#cursor.get(message.conversationId) ?? 0;
-      if (released && message.seq <= cursor) return this.#sendVisible(message);
-      if (message.seq <= cursor) return;
-      if (message.seq > cursor + 1) return this.#holdEarly(message);
-      this.#sendVisible(message);
-      this.#cursor.set(message.conversationId, message.seq);
-      this.#flushEarly(message.conversationId);
+  deliverMessage(frame: MessageFrame, released: boolean): void {
+    const { conversationId, seq } = frame.message;
+    this.#enqueue(conversationId, () => {
+      const cursor = this.#cursor.get(conversationId) ?? 0;
+      if (released && seq <= cursor) return this.#sendVisible(frame);
+      if (seq <= cursor) return;
+      if (seq > cursor + 1) return this.#holdEarly(frame);
+      this.#sendVisible(frame);
+      this.#cursor.set(conversationId, seq);
+      this.#flushEarly(conversationId);
     });
   }
 
   /** Keeps a message that arrived ahead of a gap; the gap is filled from the database if it stays open. */
-  #holdEarly(message: BusMessage): void {
-    const { conversationId } = message;
+  #holdEarly(frame: MessageFrame): void {
+    const { conversationId } = frame.message;
     let early = this.#early.get(conversationId);
     if (!early) {
       this.#early.set(conversationId, (early = new Map()));
       setTimeout(() => this.#enqueue(conversationId, () => this.#fillGap(conversationId)), GAP_WAIT_MS).unref();
     }
-    early.set(message.seq, message);
+    early.set(frame.message.seq, frame);
   }
 
   /** Sends held messages that now follow the cursor, and forgets those at or below it. */
   #flushEarly(conversationId: string): void {
     const early = this.#early.get(conversationId);
     if (!early) return;
-    for (let next = early.get((this.#cursor.get(conversationId) ?? 0) + 1); next; next = early.get(next.seq + 1)) {
+    for (let next = early.get((this.#cursor.get(conversationId) ?? 0) + 1); next; next = early.get(next.message.seq + 1)) {
       this.#sendVisible(next);
-      this.#cursor.set(conversationId, next.seq);
+      this.#cursor.set(conversationId, next.message.seq);
     }
     const cursor = this.#cursor.get(conversationId) ?? 0;
     for (const seq of early.keys()) if (seq <= cursor) early.delete(seq);
@@ -212,10 +218,10 @@ export class Connection implements HubConnection {
     for (const conversationId of this.#cursor.keys()) this.#enqueue(conversationId, () => this.#catchUp(conversationId));
   }
 
-  #sendVisible(message: BusMessage): void {
-    const view = viewFor(this.userId, message);
-    if (!view) return;
-    this.send({ type: 'message', message: view });
+  #sendVisible(frame: MessageFrame): void {
+    const text = frame.textFor(this.userId);
+    if (text === null) return;
+    this.#write(text);
     this.#deps.metrics?.messagesOut.inc({ path: 'live' });
   }
 
@@ -232,14 +238,28 @@ export class Connection implements HubConnection {
     }
   }
 
+  /**
+   * Runs delivery work of a conversation after the work queued before it. With nothing queued, work
+   * that completes synchronously (the common case: the next message in order) runs at once.
+   */
   #enqueue(conversationId: string, work: () => Promise<void> | void): void {
-    const previous = this.#deliveries.get(conversationId) ?? Promise.resolve();
-    const next = previous
-      .then(work)
-      .catch((error: unknown) => this.#deps.log.warn({ err: error, conversationId }, 'delivery to a socket failed'));
-    this.#deliveries.set(conversationId, next);
-    void next.then(() => {
-      if (this.#deliveries.get(conversationId) === next) this.#deliveries.delete(conversationId);
+    const previous = this.#deliveries.get(conversationId);
+    let next: Promise<void>;
+    if (previous) {
+      next = previous.then(work);
+    } else {
+      try {
+        const pending = work();
+        if (!pending) return;
+        next = pending;
+      } catch (error) {
+        next = Promise.reject(error);
+      }
+    }
+    const chained = next.catch((error: unknown) => this.#deps.log.warn({ err: error, conversationId }, 'delivery to a socket failed'));
+    this.#deliveries.set(conversationId, chained);
+    void chained.then(() => {
+      if (this.#deliveries.get(conversationId) === chained) this.#deliveries.delete(conversationId);
     });
   }
 

@@ -3,7 +3,7 @@
  * it routes what arrives on the bus to the local connections it concerns.
  */
 import type { AlertEvent, Bus, BusListener, ConversationEvent, UserEvent } from '../bus/bus.ts';
-import type { BusMessage } from '../messaging/message-view.ts';
+import { MessageFrame, type BusMessage } from '../messaging/message-view.ts';
 import type { TrellisMetrics } from '../metrics/metrics.ts';
 import type { ServerFrame } from './protocol.ts';
 
@@ -16,7 +16,7 @@ export interface HubConnection {
   readonly conversationIds: ReadonlySet<string>;
   send(frame: ServerFrame | { type: string; [field: string]: unknown }): void;
   /** Delivers a message in sequence order (catching up from the database on a gap). */
-  deliverMessage(message: BusMessage, released: boolean): void;
+  deliverMessage(frame: MessageFrame, released: boolean): void;
   /** Starts following a conversation the user just joined. */
   follow(conversationId: string): void;
   /** Catches up every followed conversation from the database (after a bus outage). */
@@ -117,11 +117,12 @@ export class Hub implements BusListener {
   conversation(event: ConversationEvent): void {
     const local = this.#byConversation.get(event.conversationId);
     if (!local) return;
+    const frame = event.kind === 'message' || event.kind === 'message.released' ? new MessageFrame(event.message as BusMessage) : null;
     for (const connection of local) {
       switch (event.kind) {
         case 'message':
         case 'message.released':
-          connection.deliverMessage(event.message as BusMessage, event.kind === 'message.released');
+          connection.deliverMessage(frame!, event.kind === 'message.released');
           break;
         case 'typing':
         case 'presence':
