@@ -3,7 +3,7 @@
  * (offline, no eval, no fonts, bounded by a page count). Other kinds carry no screened text.
  */
 import { open, readFile } from 'node:fs/promises';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { getDocument } from './pdfjs.ts';
 import type { FileKind } from './sniff.ts';
 
 /** Bounds of an extraction. */
