@@ -70,14 +70,36 @@ t.test('Redis bus asks for a resync after reconnecting, and publishes again', as
   const bus = await RedisBus.connect(redis.url, () => {});
   t.teardown(() => bus.close());
   const { heard, listener } = recorder();
+  const other = recorder();
   bus.listen(listener);
+  bus.listen(other.listener);
   await redis.restart();
-  await eventually(() => heard.resync > 0, 15_000, 'resync after reconnect');
+  await eventually(() => heard.resync > 0 && other.heard.resync > 0, 15_000, 'every listener resyncs after reconnect');
   await eventually(async () => {
     await bus.deliverToConversation({ conversationId: 'c', kind: 'message', seq: 1 });
     return heard.conversation.length > 0;
   }, 15_000, 'delivery after reconnect');
   t.pass('delivers after Redis restarted');
+});
+
+t.test('every listener of a node hears every event, in the order they were added', async (t) => {
+  const redis = await startRedis();
+  t.teardown(() => redis.stop());
+  const buses: Bus[] = [new LocalBus(), await RedisBus.connect(redis.url, () => {})];
+  t.teardown(() => Promise.all(buses.map((bus) => bus.close())));
+  for (const bus of buses) {
+    const order: string[] = [];
+    const listeners = ['first', 'second'].map((name) => {
+      const { heard, listener } = recorder();
+      bus.listen({ ...listener, conversation: (event) => (order.push(name), listener.conversation(event)) });
+      return heard;
+    });
+    await bus.deliverToConversation({ conversationId: 'c', kind: 'message', seq: 1 });
+    await bus.notifyUser({ userId: 'u', kind: 'logout' });
+    await eventually(() => listeners.every((heard) => heard.user.length === 1), 5000, `${bus.kind}: both hear the user event`);
+    t.same(order, ['first', 'second'], `${bus.kind}: in the order they were added`);
+    t.same(listeners.map((heard) => heard.conversation.length), [1, 1], `${bus.kind}: once each`);
+  }
 });
 
 t.test('an unreachable Redis fails the connect', async (t) => {

@@ -43,7 +43,7 @@ export interface Bus {
   notifyUser(event: UserEvent): Promise<void>;
   /** Raises an alert to a program's coordinators on every node. */
   publishAlert(event: AlertEvent): Promise<void>;
-  /** Sets the one listener of this node (replacing any previous one). */
+  /** Adds a listener of this node; every listener hears every event, in the order they were added. */
   listen(listener: BusListener): void;
   /** Throws when the bus is unreachable. */
   ping(): Promise<void>;

@@ -6,7 +6,7 @@ import type { AlertEvent, Bus, BusListener, ConversationEvent, UserEvent } from 
  */
 export class LocalBus implements Bus {
   readonly kind = 'local' as const;
-  #listener: BusListener | null = null;
+  #listeners: BusListener[] = [];
   #closed = false;
 
   deliverToConversation(event: ConversationEvent): Promise<void> {
@@ -22,7 +22,7 @@ export class LocalBus implements Bus {
   }
 
   listen(listener: BusListener): void {
-    this.#listener = listener;
+    this.#listeners.push(listener);
   }
 
   async ping(): Promise<void> {
@@ -31,12 +31,12 @@ export class LocalBus implements Bus {
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#listener = null;
+    this.#listeners = [];
   }
 
   async #emit(deliver: (listener: BusListener) => void): Promise<void> {
     if (this.#closed) throw new Error('bus is closed');
-    const listener = this.#listener;
-    if (listener) queueMicrotask(() => deliver(listener));
+    const listeners = this.#listeners;
+    if (listeners.length > 0) queueMicrotask(() => listeners.forEach(deliver));
   }
 }

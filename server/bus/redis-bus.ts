@@ -12,13 +12,13 @@ type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 /**
  * The bus over Redis pub/sub, with separate publishing and subscribing connections. Every node
  * subscribes to the three channels and keeps what concerns its own sockets. When the subscription
- * reconnects, the listener is told to resync, since pub/sub does not replay what it missed.
+ * reconnects, the listeners are told to resync, since pub/sub does not replay what it missed.
  */
 export class RedisBus implements Bus {
   readonly kind = 'redis' as const;
   readonly #publisher: Redis;
   readonly #subscriber: Redis;
-  #listener: BusListener | null = null;
+  #listeners: BusListener[] = [];
   #subscribedOnce = false;
 
   private constructor(publisher: Redis, subscriber: Redis) {
@@ -34,7 +34,7 @@ export class RedisBus implements Bus {
     bus.#subscriber.on('error', onError);
     bus.#subscriber.on('message', (channel: string, payload: string) => bus.#dispatch(channel as Channel, payload));
     bus.#subscriber.on('ready', () => {
-      if (bus.#subscribedOnce) bus.#listener?.resync();
+      if (bus.#subscribedOnce) for (const listener of bus.#listeners) listener.resync();
       bus.#subscribedOnce = true;
     });
     try {
@@ -61,7 +61,7 @@ export class RedisBus implements Bus {
   }
 
   listen(listener: BusListener): void {
-    this.#listener = listener;
+    this.#listeners.push(listener);
   }
 
   async ping(): Promise<void> {
@@ -69,7 +69,7 @@ export class RedisBus implements Bus {
   }
 
   async close(): Promise<void> {
-    this.#listener = null;
+    this.#listeners = [];
     await Promise.allSettled([this.#publisher.quit(), this.#subscriber.quit()]);
   }
 
@@ -78,19 +78,20 @@ export class RedisBus implements Bus {
   }
 
   #dispatch(channel: Channel, payload: string): void {
-    const listener = this.#listener;
-    if (!listener) return;
+    if (this.#listeners.length === 0) return;
     const event: unknown = JSON.parse(payload);
-    switch (channel) {
-      case CHANNELS.conversation:
-        listener.conversation(event as ConversationEvent);
-        break;
-      case CHANNELS.user:
-        listener.user(event as UserEvent);
-        break;
-      case CHANNELS.alert:
-        listener.alert(event as AlertEvent);
-        break;
+    for (const listener of this.#listeners) {
+      switch (channel) {
+        case CHANNELS.conversation:
+          listener.conversation(event as ConversationEvent);
+          break;
+        case CHANNELS.user:
+          listener.user(event as UserEvent);
+          break;
+        case CHANNELS.alert:
+          listener.alert(event as AlertEvent);
+          break;
+      }
     }
   }
 }
