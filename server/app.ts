@@ -1,6 +1,6 @@
 /**
- * The Trellis application: infrastructure plugins first (config, errors, database, bus, auth,
- * messaging), then feature routes. Tests build this; `server.ts` only adds listening and signals.
+ * The Trellis application: infrastructure plugins first (config, errors, database, bus, read caches,
+ * auth, messaging), then feature routes. Tests build this; `server.ts` only adds listening and signals.
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import { CloseCode } from './errors.ts';
 import authPlugin from './plugins/auth.ts';
 import busPlugin from './plugins/bus.ts';
+import cachesPlugin from './plugins/caches.ts';
 import configPlugin from './plugins/config.ts';
 import databasePlugin from './plugins/database.ts';
 import errorHandler from './plugins/error-handler.ts';
@@ -89,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await fastify.register(databasePlugin);
   await fastify.register(busPlugin);
+  await fastify.register(cachesPlugin);
   await fastify.register(authPlugin);
   if (!options.video) await fastify.register(videoPlugin);
   else fastify.decorate('video', null);

@@ -28,6 +28,12 @@ export const ConfigSchema = Type.Object({
   MESSAGE_BURST: Type.Integer({ minimum: 1, default: 20, description: 'Messages one user may send at once' }),
   MAX_BAD_FRAMES: Type.Integer({ minimum: 1, default: 20, description: 'Malformed frames per minute before the socket is closed' }),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 5000 }),
+  READ_CACHE_MS: Type.Integer({
+    minimum: 0,
+    default: 60_000,
+    description: 'Longest a node uses a cached login session, conversation access or history page; changes drop them at once through the bus, this bounds what a lost event could leave',
+  }),
+  HISTORY_CACHE_MB: Type.Integer({ minimum: 0, default: 64, description: 'Memory a node gives cached history pages (MB, estimated)' }),
   POLICY_CACHE_MS: Type.Integer({ minimum: 0, default: 5000, description: 'How long a node uses a cached program policy before re-reading it' }),
   ALERT_CONTEXT_MESSAGES: Type.Integer({ minimum: 0, maximum: 50, default: 5, description: 'Messages before a flagged one that its alert carries' }),
   FILE_MAX_BYTES: Type.Integer({ minimum: 1, default: 25 * 1024 * 1024, description: 'Largest file one upload may carry (bytes)' }),

@@ -4,6 +4,14 @@
  * interface: an in-process one (a single node) and a Redis one (several nodes).
  */
 
+/**
+ * Kinds of conversation events that tell every node a conversation's readable state changed, so
+ * that node caches drop what they hold of it (sockets ignore them): a stored message changed (a
+ * coordinator's rejection or redaction), or the conversation's access did (its mentorship ended, its
+ * members changed).
+ */
+export const CHANGE_KINDS = { message: 'message.changed', access: 'conversation.changed' } as const;
+
 /** A JSON-serialisable event about a conversation, delivered to its members on every node. */
 export interface ConversationEvent {
   conversationId: string;

@@ -11,6 +11,7 @@ import type { TrellisMetrics } from '../metrics/metrics.ts';
 import * as messages from '../repositories/messages.ts';
 import type { ConversationAccess, RecentSignal } from '../repositories/messages.ts';
 import type { AuthUser } from '../repositories/users.ts';
+import type { ReadCaches } from '../cache/invalidation.ts';
 import type { WireMessage } from '../realtime/protocol.ts';
 import { GroupCommit } from './group-commit.ts';
 import { toBusMessage, viewFor } from './message-view.ts';
@@ -31,6 +32,8 @@ export interface MessageServiceOptions {
   recordScreening?: ScreeningRecorder;
   /** Counts verdicts and times the stages of a send, when the node exports metrics. */
   metrics?: TrellisMetrics;
+  /** The node's caches of conversation access and history pages. */
+  caches: Pick<ReadCaches, 'access' | 'history'>;
 }
 
 /** Sends, reads and marks messages on behalf of authenticated users. */
@@ -58,10 +61,11 @@ export class MessageService {
 
   /**
    * Checks that a user may read (`write: false`) or post in a conversation. Non-members get the same
-   * error whether or not the conversation exists. Coordinators of the program may read.
+   * error whether or not the conversation exists. Coordinators of the program may read. The access
+   * comes from the node's cache: its `lastSeq` lags behind newer messages.
    */
   async access(user: AuthUser, conversationId: string, write: boolean): Promise<ConversationAccess> {
-    const conversation = await messages.getConversationAccess(this.#options.prisma, conversationId);
+    const conversation = await this.#options.caches.access.get(conversationId);
     const member = conversation?.members.some((m) => m.userId === user.id) ?? false;
     const overseer =
       !write && conversation !== null && (user.role === 'admin' || (user.role === 'coordinator' && user.programId === conversation.programId));
@@ -115,28 +119,35 @@ export class MessageService {
     });
   }
 
-  /** Messages of a conversation visible to the user, by sequence range (oldest first). */
+  /**
+   * Messages of a conversation visible to the user, by sequence range (oldest first). A page that
+   * nothing changed since this node read it comes from the node's cache (shared: not to be modified).
+   */
   async history(
     user: AuthUser,
     conversationId: string,
     range: { afterSeq?: number; beforeSeq?: number; limit: number },
   ): Promise<{ messages: WireMessage[]; lastSeq: number }> {
-    const conversation = await this.access(user, conversationId, false);
-    const rows = await messages.listMessages(this.#options.prisma, conversationId, {
-      ...range,
-      visibility: messages.visibleTo(user.id),
+    await this.access(user, conversationId, false);
+    const { prisma } = this.#options;
+    return this.#options.caches.history.page(conversationId, user.id, range, async () => {
+      // The cached access's lastSeq lags: read the current one, before the page so the page holds every message up to it.
+      const current = await messages.getConversationAccess(prisma, conversationId);
+      const rows = await messages.listMessages(prisma, conversationId, { ...range, visibility: messages.visibleTo(user.id) });
+      return {
+        messages: rows.map((row) => viewFor(user.id, toBusMessage(row))).filter((m): m is WireMessage => m !== null),
+        lastSeq: current?.lastSeq ?? 0,
+      };
     });
-    return {
-      messages: rows.map((row) => viewFor(user.id, toBusMessage(row))).filter((m): m is WireMessage => m !== null),
-      lastSeq: conversation.lastSeq,
-    };
   }
 
   /** Stores a member's read marker and tells the other members. */
   async markRead(user: AuthUser, conversationId: string, seq: number): Promise<number> {
     const conversation = await this.access(user, conversationId, false);
     if (!conversation.members.some((m) => m.userId === user.id)) throw new TrellisError('NOT_A_MEMBER');
-    const stored = await messages.markRead(this.#options.prisma, conversationId, user.id, Math.min(seq, conversation.lastSeq));
+    // The cached access's lastSeq lags: a marker may go up to the current one.
+    const current = await messages.getConversationAccess(this.#options.prisma, conversationId);
+    const stored = await messages.markRead(this.#options.prisma, conversationId, user.id, Math.min(seq, current?.lastSeq ?? 0));
     await this.#options.bus.deliverToConversation({ conversationId, kind: 'read', userId: user.id, seq: stored });
     return stored;
   }

@@ -6,7 +6,7 @@
 import { redact } from '../../moderation/redact.ts';
 import { maxSeverity } from '../../moderation/direction.ts';
 import type { Severity, Span } from '../../moderation/types.ts';
-import type { Bus } from '../bus/bus.ts';
+import { CHANGE_KINDS, type Bus } from '../bus/bus.ts';
 import { inTransaction } from '../db/client.ts';
 import { TrellisError } from '../errors.ts';
 import type { AlertStatus, MessageStatus, PrismaClient } from '../generated/prisma/client.ts';
@@ -146,7 +146,10 @@ export class ReviewService {
     return { decision: outcome.decision, message: { id: outcome.updated.id, seq: outcome.updated.seq, status: outcome.updated.status, deliveredBody: outcome.updated.deliveredBody } };
   }
 
-  /** Tells the members what a decision changed. */
+  /**
+   * Tells every node what a decision changed (their caches drop the conversation's pages), then the
+   * members.
+   */
   async #announce(before: ReviewedMessage, after: StoredMessage): Promise<void> {
     if (before.status === after.status && before.deliveredBody === after.deliveredBody) return;
     const bus = toBusMessage(after);
@@ -155,6 +158,7 @@ export class ReviewService {
       await this.#bus.deliverToConversation({ conversationId: after.conversationId, kind: 'message.released', message: bus });
       return;
     }
+    await this.#bus.deliverToConversation({ conversationId: after.conversationId, kind: CHANGE_KINDS.message, messageId: after.id, seq: after.seq });
     await Promise.all(
       before.conversation.members.map(({ userId }) => {
         const view = viewFor(userId, bus);

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import type { Role } from '../generated/prisma/enums.ts';
 import { hashToken } from '../auth/tokens.ts';
 import { TrellisError } from '../errors.ts';
-import { findSessionUser, type AuthUser } from '../repositories/users.ts';
+import type { AuthUser } from '../repositories/users.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,16 +37,16 @@ export function requireRole(request: FastifyRequest, ...roles: Role[]): AuthUser
   return user;
 }
 
-/** Resolves tokens to users on the server side. */
+/** Resolves tokens to users on the server side (through the node's session cache). */
 export default fp(
   async (fastify) => {
     fastify.decorateRequest('user', null);
     fastify.decorate('authenticate', async (request: FastifyRequest) => {
       const token = tokenOf(request);
-      const user = token ? await findSessionUser(fastify.db.prisma, hashToken(token), new Date()) : null;
+      const user = token ? await fastify.caches.sessions.user(hashToken(token)) : null;
       if (!user) throw new TrellisError('UNAUTHENTICATED');
       request.user = user;
     });
   },
-  { name: 'auth', dependencies: ['database'] },
+  { name: 'auth', dependencies: ['caches'] },
 );

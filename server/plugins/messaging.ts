@@ -49,11 +49,12 @@ export default fp<MessagingPluginOptions>(
         recordScreening: options.recordScreening,
         maxMessageChars: config.MAX_MESSAGE_CHARS,
         metrics: fastify.metrics,
+        caches: fastify.caches,
       }),
     );
     fastify.decorate('hub', new Hub(fastify.bus, fastify.metrics));
     fastify.decorate('messageRateLimiter', new RateLimiter({ perMinute: config.MESSAGE_RATE_PER_MINUTE, burst: config.MESSAGE_BURST }));
     fastify.addHook('onClose', () => options.screener.close());
   },
-  { name: 'messaging', dependencies: ['database', 'bus', 'metrics'] },
+  { name: 'messaging', dependencies: ['database', 'bus', 'metrics', 'caches'] },
 );

@@ -38,14 +38,20 @@ export async function createSession(db: Db, userId: string, tokenHash: string, e
   await db.authSession.create({ data: { userId, tokenHash, expiresAt } });
 }
 
-/** The user behind an unexpired, unrevoked session, or null. */
-export async function findSessionUser(db: Db, tokenHash: string, now: Date): Promise<AuthUser | null> {
+/** A valid login session: its user and when it expires. */
+export interface ValidSession {
+  user: AuthUser;
+  expiresAt: Date;
+}
+
+/** The user and expiry of an unexpired, unrevoked session, or null. */
+export async function findSession(db: Db, tokenHash: string, now: Date): Promise<ValidSession | null> {
   const session = await db.authSession.findUnique({
     where: { tokenHash },
     select: { expiresAt: true, revokedAt: true, user: { select: AUTH_FIELDS } },
   });
   if (!session || session.revokedAt || session.expiresAt <= now) return null;
-  return session.user;
+  return { user: session.user, expiresAt: session.expiresAt };
 }
 
 /** Revokes a session; returns whether one was revoked. */

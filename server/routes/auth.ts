@@ -48,6 +48,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const user = userOf(request);
       await revokeSession(prisma, hashToken(tokenOf(request) ?? ''), new Date());
+      // This node forgets the session at once; the others when the bus brings the logout.
+      fastify.caches.sessions.forgetUser(user.id);
       await fastify.bus.notifyUser({ userId: user.id, kind: 'logout', closeCode: CloseCode.UNAUTHENTICATED });
       return reply.status(204).send(null);
     },

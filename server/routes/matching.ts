@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { CHANGE_KINDS } from '../bus/bus.ts';
 import { TrellisError } from '../errors.ts';
 import * as matching from '../matching/matching-service.ts';
 import { requireRole, userOf } from '../plugins/auth.ts';
@@ -207,7 +208,12 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: withErrors({}),
       },
     },
-    async (request) => matching.endMentorship(prisma, requireRole(request, 'coordinator'), request.params.id, request.body.reason),
+    async (request) => {
+      const ended = await matching.endMentorship(prisma, requireRole(request, 'coordinator'), request.params.id, request.body.reason);
+      // Every node's caches drop the conversation's access: it is read-only now.
+      if (ended.conversation) await fastify.bus.deliverToConversation({ conversationId: ended.conversation.id, kind: CHANGE_KINDS.access });
+      return ended;
+    },
   );
 };
 
