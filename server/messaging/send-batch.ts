@@ -199,10 +199,12 @@ export class SendBatchWriter {
     return sends.map((send) => ({ ...send, result: results.get(send)! }));
   }
 
-  /** The transaction: lock, number, insert, record. */
+  /** The transaction: lock and number, insert, record. */
   async #store(tx: Prisma.TransactionClient, sends: Screened[], at: Date): Promise<Committed> {
-    const locked = await messages.lockConversations(tx, [...new Set(sends.map((send) => send.conversation.id))]);
-    const lastSeqs = new Map<string, number>();
+    const counts = new Map<string, number>();
+    for (const send of sends) counts.set(send.conversation.id, (counts.get(send.conversation.id) ?? 0) + 1);
+    const locked = await messages.reserveSequences(tx, counts);
+    const nextSeqs = new Map<string, number>();
     const rows: messages.NewMessage[] = [];
     const accepted: Screened[] = [];
     const refused: Committed['refused'] = [];
@@ -213,12 +215,11 @@ export class SendBatchWriter {
         refused.push({ send, error: new TrellisError(conversation ? 'MENTORSHIP_NOT_ACTIVE' : 'NOT_A_MEMBER') });
         continue;
       }
-      const seq = (lastSeqs.get(send.conversation.id) ?? conversation.lastSeq) + 1;
-      lastSeqs.set(send.conversation.id, seq);
+      const seq = (nextSeqs.get(send.conversation.id) ?? conversation.lastSeq) + 1;
+      nextSeqs.set(send.conversation.id, seq);
       rows.push(newMessage(send, seq, at));
       accepted.push(send);
     }
-    await messages.advanceSequences(tx, lastSeqs);
     const stored = await messages.insertMessages(tx, rows);
     const events = stored.map((message, i) => ({ message, result: accepted[i]!.result, conversation: accepted[i]!.conversation, sender: accepted[i]!.entry.item.sender }));
     const afterCommit = events.length > 0 ? await this.#deps.recordScreening?.(tx, events) : undefined;

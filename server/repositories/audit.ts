@@ -54,9 +54,9 @@ export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<number>
 }
 
 /**
- * Appends several entries, in order, with three statements whatever their number: the head row is
+ * Appends several entries, in order, with two statements whatever their number: the head row is
  * locked (created at the genesis state if the chain is empty), the entries are hashed here by the
- * same rules as `appendAudit`, inserted, and the head moved. Call it last in a transaction, like
+ * same rules as `appendAudit`, then inserted with the head moved in one statement. Call it last in a transaction, like
  * `appendAudit`: the head lock is held until commit.
  */
 export async function appendAuditBatch(tx: Prisma.TransactionClient, entries: NewAuditEntry[]): Promise<void> {
@@ -72,13 +72,21 @@ export async function appendAuditBatch(tx: Prisma.TransactionClient, entries: Ne
     const content = contentOf(entry);
     seq += 1;
     const hash = entryHash(prevHash, seq, content);
-    const row = { seq, ...content, data: content.data as Prisma.InputJsonValue, prevHash, hash };
+    const row = { seq, ...content, prevHash, hash };
     prevHash = hash;
     return row;
   });
-  await tx.auditEntry.createMany({ data: rows });
   const last = rows[rows.length - 1]!;
-  await tx.auditHead.update({ where: { id: 1 }, data: { seq: last.seq, prevHash: last.prevHash, hash: last.hash } });
+  await tx.$executeRaw(Prisma.sql`
+    WITH appended AS (
+      INSERT INTO "AuditEntry" ("seq", "at", "actorId", "kind", "subjectIds", "data", "prevHash", "hash")
+      SELECT e."seq", e."at"::timestamp(3), e."actorId", e."kind", ARRAY(SELECT jsonb_array_elements_text(e."subjectIds"::jsonb)), e."data"::jsonb, e."prevHash", e."hash"
+      FROM unnest(${rows.map((row) => row.seq)}::int[], ${rows.map((row) => row.at.toISOString())}::text[], ${rows.map((row) => row.actorId)}::text[],
+                  ${rows.map((row) => row.kind)}::text[], ${rows.map((row) => JSON.stringify(row.subjectIds))}::text[],
+                  ${rows.map((row) => JSON.stringify(row.data))}::text[], ${rows.map((row) => row.prevHash)}::text[], ${rows.map((row) => row.hash)}::text[])
+        AS e("seq", "at", "actorId", "kind", "subjectIds", "data", "prevHash", "hash")
+    )
+    UPDATE "AuditHead" SET "seq" = ${last.seq}, "prevHash" = ${last.prevHash}, "hash" = ${last.hash} WHERE "id" = 1`);
 }
 
 /** A page of entries after a position, in sequence order. */

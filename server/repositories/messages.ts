@@ -109,34 +109,37 @@ export interface NewAttachment {
   metadataStripped: boolean;
 }
 
-/** A conversation's sequence counter and mentorship state, read under the conversation's row lock. */
+/** A conversation's sequence counter (before the append) and mentorship state, read under its row lock. */
 export interface LockedConversation {
   lastSeq: number;
   mentorshipStatus: string;
 }
 
 /**
- * Locks conversations for appending (in id order, so that writers on several nodes never wait on
- * each other in a cycle) and reads their sequence counters and mentorship state. The locks are held
- * until the transaction ends: appends to one conversation commit in sequence order with no gaps.
+ * Locks conversations for appending and reserves sequence numbers in one statement: each
+ * conversation whose mentorship is active advances its counter by the number of messages it gets
+ * (`counts`); every locked conversation is returned with its counter as it was before, so its new
+ * messages take `lastSeq + 1 …`. Rows are locked in id order, so that writers on several nodes never
+ * wait on each other in a cycle; the locks are held until the transaction ends, so appends to one
+ * conversation commit in sequence order with no gaps.
  */
-export async function lockConversations(tx: Prisma.TransactionClient, ids: string[]): Promise<Map<string, LockedConversation>> {
+export async function reserveSequences(tx: Prisma.TransactionClient, counts: Map<string, number>): Promise<Map<string, LockedConversation>> {
+  const ids = [...counts.keys()];
   const rows = await tx.$queryRaw<{ id: string; lastSeq: number; status: string }[]>(Prisma.sql`
-    SELECT c."id", c."lastSeq", m."status"::text AS "status"
-    FROM "Conversation" c JOIN "Mentorship" m ON m."id" = c."mentorshipId"
-    WHERE c."id" = ANY(${ids}::text[])
-    ORDER BY c."id"
-    FOR UPDATE OF c`);
+    WITH locked AS (
+      SELECT c."id", c."lastSeq", m."status"::text AS "status"
+      FROM "Conversation" c JOIN "Mentorship" m ON m."id" = c."mentorshipId"
+      WHERE c."id" = ANY(${ids}::text[])
+      ORDER BY c."id"
+      FOR UPDATE OF c
+    ), advanced AS (
+      UPDATE "Conversation" AS c SET "lastSeq" = l."lastSeq" + v."count"
+      FROM locked l JOIN unnest(${ids}::text[], ${[...counts.values()]}::int[]) AS v("id", "count") ON v."id" = l."id"
+      WHERE c."id" = l."id" AND l."status" = 'active'
+      RETURNING c."id"
+    )
+    SELECT l."id", l."lastSeq", l."status" FROM locked l LEFT JOIN advanced a ON a."id" = l."id"`);
   return new Map(rows.map((row) => [row.id, { lastSeq: Number(row.lastSeq), mentorshipStatus: row.status }]));
-}
-
-/** Stores new sequence counters of conversations locked by `lockConversations`, in one statement. */
-export async function advanceSequences(tx: Prisma.TransactionClient, lastSeqs: Map<string, number>): Promise<void> {
-  if (lastSeqs.size === 0) return;
-  await tx.$executeRaw(Prisma.sql`
-    UPDATE "Conversation" AS c SET "lastSeq" = v."lastSeq"
-    FROM unnest(${[...lastSeqs.keys()]}::text[], ${[...lastSeqs.values()]}::int[]) AS v("id", "lastSeq")
-    WHERE c."id" = v."id"`);
 }
 
 /**
@@ -169,10 +172,23 @@ export async function insertMessages(tx: Prisma.TransactionClient, rows: NewMess
   }));
 }
 
-/** The messages senders already sent with the given client ids. */
-export function findMessagesByClientIds(db: Db, keys: { senderId: string; clientId: string }[]): Promise<StoredMessage[]> {
-  if (keys.length === 0) return Promise.resolve([]);
-  return db.message.findMany({ where: { OR: keys.map(({ senderId, clientId }) => ({ senderId, clientId })) }, select: MESSAGE_FIELDS });
+/** The messages senders already sent with the given client ids (one query, files included). */
+export async function findMessagesByClientIds(db: Db, keys: { senderId: string; clientId: string }[]): Promise<StoredMessage[]> {
+  if (keys.length === 0) return [];
+  const rows = await db.$queryRaw<(Omit<StoredMessage, 'attachment' | 'status'> & { status: StoredMessage['status']; fileId: string | null; fileName: string | null; fileSize: bigint | null; fileType: string | null })[]>(Prisma.sql`
+    SELECT m."id", m."conversationId", m."seq", m."senderId", m."clientId", m."body", m."deliveredBody", m."status"::text AS "status",
+           m."action", m."severity", m."categories", m."createdAt",
+           f."id" AS "fileId", f."originalName" AS "fileName", f."size" AS "fileSize", f."mimeType" AS "fileType"
+    FROM "Message" m
+    JOIN unnest(${keys.map((key) => key.senderId)}::text[], ${keys.map((key) => key.clientId)}::text[]) AS k("senderId", "clientId")
+      ON m."senderId" = k."senderId" AND m."clientId" = k."clientId"
+    LEFT JOIN "StoredFile" f ON f."messageId" = m."id"`);
+  return rows.map(({ fileId, fileName, fileSize, fileType, ...message }) => ({
+    ...message,
+    seq: Number(message.seq),
+    createdAt: new Date(message.createdAt),
+    attachment: fileId === null ? null : { id: fileId, originalName: fileName ?? '', size: BigInt(fileSize ?? 0), mimeType: fileType ?? '' },
+  }));
 }
 
 /** Which messages a viewer may see: members see delivered ones and their own pending or rejected ones. */
