@@ -47,4 +47,21 @@ t.test('a student on node 1 and a mentor on node 2 exchange messages in order', 
   t.equal(crisis.type, 'ack');
   const alert = await coordinator.next((f) => f.type === 'alert', 15_000);
   t.match(JSON.stringify(alert), /crisis/, 'the coordinator on node 2 is alerted live about a message sent on node 1');
+
+  // A client that resends on another node while its first attempt is still being written: both
+  // attempts race into each node's batch; one stores the message, the other answers with it.
+  const studentElsewhere = await TestClient.connect(node2.wsUrl, await loginAt(node2.baseUrl, 'ava'));
+  t.teardown(() => studentElsewhere.close());
+  for (let i = 1; i <= 10; i++) {
+    const body = `Racing resend ${i} about the internship form`;
+    const [first, second] = await Promise.all([
+      student.sendMessage(conversationId, `race${i}`, body),
+      studentElsewhere.sendMessage(conversationId, `race${i}`, body),
+    ]);
+    t.same([first.type, second.type], ['ack', 'ack']);
+    t.same([second.messageId, second.seq], [first.messageId, first.seq], `race ${i}: both attempts acknowledge the same message`);
+  }
+  await eventually(() => mentor.messages(conversationId).length >= 31, 15_000);
+  const seqs = mentor.messages(conversationId).map((m) => m.seq);
+  t.same(seqs, Array.from({ length: 31 }, (_, i) => i + 1), 'each raced message is stored and delivered once, with no gap');
 });

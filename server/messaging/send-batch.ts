@@ -100,9 +100,19 @@ interface Committed {
 
 const keyOf = (senderId: string, clientId: string): string => `${senderId}\u0000${clientId}`;
 
-/** Whether a batch lost a race it can win by trying again: a client id taken meanwhile, or a deadlock. */
+/** SQLSTATEs of a lost race: a unique key taken meanwhile, a deadlock, a serialisation failure. */
+const RACE_SQLSTATES = new Set(['23505', '40P01', '40001']);
+
+/**
+ * Whether a batch lost a race it can win by trying again: a client id taken meanwhile (by a resend on
+ * another node), or a deadlock. Prisma reports these as P2002/P2034, or from a raw statement as P2010
+ * with the database's SQLSTATE.
+ */
 function lostRace(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && (error.code === 'P2002' || error.code === 'P2034');
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === 'P2002' || error.code === 'P2034') return true;
+  const cause = (error.meta?.driverAdapterError as { cause?: { originalCode?: string } } | undefined)?.cause;
+  return error.code === 'P2010' && RACE_SQLSTATES.has(cause?.originalCode ?? '');
 }
 
 /** Writes batches of sends; one instance per node. */
@@ -253,7 +263,7 @@ function newMessage({ entry: { item }, conversation, result }: Screened, seq: nu
     action: result.action,
     severity: result.severity,
     categories: result.categories,
-    verdict: JSON.parse(JSON.stringify(result)) as Prisma.InputJsonValue,
+    verdict: result,
     createdAt: at,
     attachment: item.attachment && { ...item.attachment, id: randomUUID() },
   };

@@ -1,5 +1,6 @@
 /** Decisions about messages: every screening verdict and every coordinator decision is a new row. */
-import type { DecisionSource, Prisma } from '../generated/prisma/client.ts';
+import { randomUUID } from 'node:crypto';
+import { Prisma, type DecisionSource } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 
 /** A decision to record. */
@@ -19,7 +20,14 @@ export function recordDecision(db: Db, decision: NewDecision) {
 
 /** Records several decisions in one statement (the verdicts of a batch of sends). */
 export async function recordDecisions(db: Db, decisions: NewDecision[]): Promise<void> {
-  if (decisions.length > 0) await db.decision.createMany({ data: decisions });
+  if (decisions.length === 0) return;
+  await db.$executeRaw(Prisma.sql`
+    INSERT INTO "Decision" ("id", "messageId", "source", "actorId", "action", "reason", "details")
+    SELECT d."id", d."messageId", d."source"::"DecisionSource", d."actorId", d."action", d."reason", d."details"::jsonb
+    FROM unnest(${decisions.map(() => randomUUID())}::text[], ${decisions.map((d) => d.messageId)}::text[], ${decisions.map((d) => d.source)}::text[],
+                ${decisions.map((d) => d.actorId)}::text[], ${decisions.map((d) => d.action)}::text[], ${decisions.map((d) => d.reason)}::text[],
+                ${decisions.map((d) => JSON.stringify(d.details))}::text[])
+      AS d("id", "messageId", "source", "actorId", "action", "reason", "details")`);
 }
 
 /** The decisions about a message, oldest first. */
