@@ -43,6 +43,7 @@ t.test('nothing reaches a recipient without passing the screener', async (t) => 
   await eventually(() => mentor.messages(conversationId).some((m) => m.body === 'last'));
   const live = mentor.messages(conversationId).map((m) => m.body);
   t.same(live, ['first', 'last'], 'live: the held and blocked messages never reached the mentor');
+  t.notOk(JSON.stringify([...mentor.frames, ...student.frames]).includes('BLOCK this one'), 'no frame to anyone carries the blocked text');
 
   const resumed = await TestClient.connect(wsUrl, maya.token);
   t.teardown(() => resumed.close());

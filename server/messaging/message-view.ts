@@ -4,7 +4,7 @@ import type { WireAttachment, WireMessage } from '../realtime/protocol.ts';
 
 /**
  * What the bus carries about a message: never the original text of a redacted message, only what
- * recipients may see (`deliveredBody`).
+ * recipients may see (`deliveredBody`; nothing of a blocked one).
  */
 export interface BusMessage {
   id: string;
@@ -26,7 +26,8 @@ export function toBusMessage(message: StoredMessage): BusMessage {
     conversationId: message.conversationId,
     seq: message.seq,
     senderId: message.senderId,
-    deliveredBody: message.deliveredBody,
+    // A blocked message is shown to nobody: its text never travels.
+    deliveredBody: message.status === 'blocked' ? '' : message.deliveredBody,
     status: message.status,
     redacted: message.action === 'redact',
     createdAt: message.createdAt.toISOString(),

@@ -178,9 +178,11 @@ export class SendBatchWriter {
     timer.lap('on_screened');
     // NOTE: a repeat's first attempt may have stored the message and died before publishing it (a
     // node killed mid-send): publish again. Recipients drop sequence numbers they already hold.
+    // Blocked messages are published too (without their text, and shown to nobody) so that sockets
+    // and caches move past their sequence numbers instead of taking them for a gap.
     await Promise.all([
-      ...committed.stored.map(({ send, message }) => this.#answer(send, message, message.status !== 'blocked')),
-      ...repeats.map((send) => this.#answer(send, send.earlier, send.earlier.status !== 'blocked' && send.earlier.conversationId === send.conversation.id)),
+      ...committed.stored.map(({ send, message }) => this.#answer(send, message, true)),
+      ...repeats.map((send) => this.#answer(send, send.earlier, send.earlier.conversationId === send.conversation.id)),
     ]);
     timer.lap('publish');
   }
