@@ -150,3 +150,26 @@ t.test('a coordinator of another program sees nothing of this one', async (t) =>
   t.equal((await api(app, stranger, 'GET', `/conversations/${conversationId}/messages`)).status, 403);
   t.equal(await app.db.prisma.message.count({ where: { id: String(held.messageId), status: 'held' } }), 1, 'still held');
 });
+
+t.test('sends that share a transaction add up conversation risk exactly as if sent one by one', async (t) => {
+  const lines = ['You look so pretty in that photo', 'Do you have a boyfriend at school?', 'What are you wearing right now?'];
+  const risks = async (conversationId: string, app: { db: { prisma: import('../server/generated/prisma/client.ts').PrismaClient } }) =>
+    (await app.db.prisma.message.findMany({ where: { conversationId }, orderBy: { seq: 'asc' }, select: { body: true, verdict: true } }))
+      // Rounded: signals decay with time, and the two runs are milliseconds apart.
+      .map((row) => ({ body: row.body, risk: Number((row.verdict as { conversationRisk: number }).conversationRisk.toFixed(4)) }));
+
+  // Three devices of the mentor send at once: the first send is written alone, the other two share the next batch.
+  const burst = await moderationSetup(t);
+  const devices = await Promise.all(lines.map(() => burst.open(burst.maya)));
+  const acks = await Promise.all(lines.map((text, i) => devices[i]!.sendMessage(burst.conversationId, `b${i}`, text)));
+  t.ok(acks.every((ack) => ack.type === 'ack'));
+  const together = await risks(burst.conversationId, burst.app);
+
+  // The same texts in the order they were stored, one after another.
+  const oneByOne = await moderationSetup(t);
+  const mentor = await oneByOne.open(oneByOne.maya);
+  for (const [i, { body }] of together.entries()) await mentor.sendMessage(oneByOne.conversationId, `s${i}`, body);
+  const apart = await risks(oneByOne.conversationId, oneByOne.app);
+  t.same(together, apart, 'the same conversation risk for every message');
+  t.ok(apart[2]!.risk > apart[0]!.risk, 'and the risk grew with each signal');
+});

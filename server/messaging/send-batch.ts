@@ -188,27 +188,29 @@ export class SendBatchWriter {
   }
 
   /**
-   * Screens new sends: one conversation's sends one after another (each sees the signals of those
-   * before it), different conversations concurrently (so a model stage can batch them).
+   * Screens new sends, all at once (so that a model stage scores them in one batch), each with the
+   * signals its conversation had before the batch. A send that follows, in the same conversation and
+   * batch, a send that raised a signal is screened again with that signal, so that conversation risk
+   * adds up exactly as if they had been sent one by one.
    */
   async #screenInOrder(sends: Admitted[], signals: Map<string, RecentSignal[]>, at: Date): Promise<Screened[]> {
-    const results = new Map<Admitted, ScreeningResult>();
-    const byConversation = new Map<string, Admitted[]>();
-    for (const send of sends) byConversation.set(send.conversation.id, [...(byConversation.get(send.conversation.id) ?? []), send]);
-    await Promise.all(
-      [...byConversation].map(async ([conversationId, ofConversation]) => {
-        const prior = [...(signals.get(conversationId) ?? [])];
-        for (const send of ofConversation) {
-          const result = send.entry.item.screened ?? (await this.#deps.screen(send.entry.item, send.conversation, prior, at));
-          recordVerdict(this.#deps.metrics, result);
-          results.set(send, result);
-          if (result.categories.length > 0) {
-            prior.push({ at, senderRole: send.entry.item.sender.role, categories: result.categories, severity: result.severity });
-          }
-        }
-      }),
-    );
-    return sends.map((send) => ({ ...send, result: results.get(send)! }));
+    const screen = (send: Admitted, prior: readonly RecentSignal[]) =>
+      send.entry.item.screened ? Promise.resolve(send.entry.item.screened) : this.#deps.screen(send.entry.item, send.conversation, prior, at);
+    const first = await Promise.all(sends.map((send) => screen(send, signals.get(send.conversation.id) ?? [])));
+    const prior = new Map<string, RecentSignal[]>();
+    const screened: Screened[] = [];
+    for (const [i, send] of sends.entries()) {
+      const id = send.conversation.id;
+      const before = prior.get(id) ?? signals.get(id) ?? [];
+      // `prior` holds a conversation only once a send of this batch raised a signal in it.
+      const result = prior.has(id) ? await screen(send, before) : first[i]!;
+      recordVerdict(this.#deps.metrics, result);
+      screened.push({ ...send, result });
+      if (result.categories.length > 0) {
+        prior.set(id, [...before, { at, senderRole: send.entry.item.sender.role, categories: result.categories, severity: result.severity }]);
+      }
+    }
+    return screened;
   }
 
   /** The transaction: lock and number, insert, record. */
