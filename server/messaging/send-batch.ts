@@ -1,6 +1,7 @@
 /**
- * Writes a batch of sends (see `group-commit.ts`): access checks, one idempotency query and one
- * recent-signals query for the whole batch, screening, then one transaction that locks the
+ * Writes a batch of sends (see `group-commit.ts`): access checks, one recent-signals query for the
+ * whole batch (and one query for earlier messages of the same client ids, when the batch holds a
+ * resend), screening, then one transaction that locks the
  * conversations, hands out sequence numbers, stores the messages with their verdicts (decision,
  * review, alert and audit rows), and commits. Only then is each send acknowledged and published.
  */
@@ -22,8 +23,11 @@ import { toBusMessage, viewFor } from './message-view.ts';
 /** How far back conversation-level risk looks. */
 export const RISK_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
-/** How often a batch is tried again after losing a race with another writer (a unique key or a deadlock). */
-const ATTEMPTS = 3;
+/**
+ * How often a batch is tried: again after a resend's client id hit the unique key (the retry looks
+ * for earlier messages first), or after losing a race with another writer (a deadlock).
+ */
+const ATTEMPTS = 4;
 
 /** The acknowledgement frame of a stored message (the same for every resend of its client id). */
 export type AckFrame = Extract<ServerFrame, { type: 'ack' }>;
@@ -141,9 +145,11 @@ export class SendBatchWriter {
     if (admitted.length === 0) return;
     const timer = stageTimer(this.#deps.metrics, admitted.length, started);
     timer.lap('access');
+    // The first attempt assumes every client id is new (resends are rare) and saves the query that
+    // looks for earlier ones; a resend makes its insert fail on the unique key, and the retry looks.
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#attempt(admitted, timer);
+        await this.#attempt(admitted, timer, attempt > 1);
         timer.total();
         return;
       } catch (error) {
@@ -152,12 +158,14 @@ export class SendBatchWriter {
     }
   }
 
-  async #attempt(admitted: Admitted[], timer: ReturnType<typeof stageTimer>): Promise<void> {
+  async #attempt(admitted: Admitted[], timer: ReturnType<typeof stageTimer>, findEarlier: boolean): Promise<void> {
     const { prisma } = this.#deps;
     const at = new Date();
     const conversationIds = [...new Set(admitted.map((send) => send.conversation.id))];
     const [earlier, signals] = await Promise.all([
-      messages.findMessagesByClientIds(prisma, admitted.map(({ entry }) => ({ senderId: entry.item.sender.id, clientId: entry.item.clientId }))),
+      findEarlier
+        ? messages.findMessagesByClientIds(prisma, admitted.map(({ entry }) => ({ senderId: entry.item.sender.id, clientId: entry.item.clientId })))
+        : [],
       messages.listRecentSignals(prisma, conversationIds, new Date(at.getTime() - RISK_WINDOW_MS)),
     ]);
     timer.lap('idempotency');
