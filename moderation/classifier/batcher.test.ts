@@ -43,6 +43,15 @@ t.test('a lone submission waits at most maxWaitMs', async (t) => {
   await batcher.close();
 });
 
+t.test('with maxWaitMs 0, the submissions of one turn of the event loop form a batch', async (t) => {
+  const sizes: number[] = [];
+  const batcher = new MicroBatcher(double, { maxBatchSize: 64, maxWaitMs: 0, maxQueue: 100 }, (size) => sizes.push(size));
+  t.same(await Promise.all([1, 2, 3].map((x) => batcher.submit(x))), [2, 4, 6]);
+  t.same(await Promise.all([4, 5].map((x) => batcher.submit(x))), [8, 10]);
+  t.same(sizes, [3, 2], 'one batch per turn, none waiting for a timer');
+  await batcher.close();
+});
+
 t.test('rejects with QUEUE_FULL when the queue is full', async (t) => {
   const gate = deferred<number[]>();
   const batcher = new MicroBatcher(() => gate.promise, { maxBatchSize: 2, maxWaitMs: 60_000, maxQueue: 2 });

@@ -1,15 +1,16 @@
 /**
  * Micro-batching: callers submit one input each; inputs wait at most `maxWaitMs` (or until
  * `maxBatchSize` are waiting) and are run through one inference together; each caller gets its own
- * output. One batch runs at a time (the WASM backend is single-threaded); inputs that arrive meanwhile
- * form the next batch, which starts as soon as the running one ends.
+ * output. With `maxWaitMs` 0 a batch holds the inputs submitted in the same turn of the event loop.
+ * One batch runs at a time (the model has one thread); inputs that arrive meanwhile form the next
+ * batch, which starts as soon as the running one ends.
  */
 
 /** Limits of a batcher. */
 export interface BatcherOptions {
   /** Most inputs per inference. */
   maxBatchSize: number;
-  /** Longest an input waits for others before its batch runs, in ms. */
+  /** Longest an input waits for others before its batch runs, in ms (0: until the end of the event loop turn). */
   maxWaitMs: number;
   /** Most inputs waiting (not yet running); beyond it `submit` rejects with `QUEUE_FULL`. */
   maxQueue: number;
@@ -63,7 +64,8 @@ export class MicroBatcher<I, O> {
   readonly #options: BatcherOptions;
   readonly #onBatch: ((size: number, ms: number) => void) | undefined;
   #queue: Pending<I, O>[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  /** Cancels the pending start of a batch, if one is scheduled. */
+  #cancelStart: (() => void) | undefined;
   #running = 0;
   #inFlight: Promise<void> | undefined;
   #closed = false;
@@ -112,28 +114,38 @@ export class MicroBatcher<I, O> {
    */
   async close(): Promise<void> {
     this.#closed = true;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancel();
     const waiting = this.#queue;
     this.#queue = [];
     for (const pending of waiting) pending.reject(new BatcherError(BATCHER_ERRORS.CLOSED, 'classifier batcher closed'));
     await this.#inFlight;
   }
 
-  /** Runs a batch now if one is due, else makes sure a timer will. */
+  /** Runs a batch now if one is full, else makes sure one will start within `maxWaitMs`. */
   #schedule(): void {
     if (this.#running > 0 || this.#queue.length === 0) return;
-    if (this.#queue.length >= this.#options.maxBatchSize || this.#options.maxWaitMs === 0) {
+    if (this.#queue.length >= this.#options.maxBatchSize) {
       this.#runBatch();
       return;
     }
-    this.#timer ??= setTimeout(() => this.#runBatch(), this.#options.maxWaitMs);
+    if (this.#cancelStart) return;
+    if (this.#options.maxWaitMs === 0) {
+      const immediate = setImmediate(() => this.#runBatch());
+      this.#cancelStart = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(() => this.#runBatch(), this.#options.maxWaitMs);
+      this.#cancelStart = () => clearTimeout(timer);
+    }
+  }
+
+  #cancel(): void {
+    this.#cancelStart?.();
+    this.#cancelStart = undefined;
   }
 
   /** Starts the next batch unless one is running. */
   #runBatch(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancel();
     if (this.#running > 0 || this.#queue.length === 0) return;
     this.#inFlight = this.#run(this.#queue.splice(0, this.#options.maxBatchSize));
   }

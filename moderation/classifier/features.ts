@@ -60,8 +60,8 @@ const WORD = 2;
 
 /**
  * Turns normalised texts into L2-normalised, log-scaled hashed n-gram vectors. Holds scratch
- * buffers (the hash space, the words' code units and bounds), so featurising a text allocates
- * nothing but the returned vector.
+ * buffers (counts over the hash space, the words' code units and bounds, the vector), so
+ * featurising a text allocates nothing but the returned vector.
  *
  * Words are the runs of letters and digits; character n-grams run over the words joined by single
  * spaces and padded with a space at each end (so word edges count), word n-grams over the words.
@@ -76,14 +76,21 @@ export class Featuriser {
   /** Start and end offsets (in `#units`) of each word. */
   readonly #wordStarts: Int32Array;
   readonly #wordEnds: Int32Array;
-  #touched: Int32Array;
-  #size = 0;
+  /** The indices counted so far: a bit per index, and a bit per non-zero word of those. */
+  readonly #bits: Uint32Array;
+  readonly #words: Uint32Array;
+  /** The sorted indices of a text and their values (room for the whole hash space). */
+  readonly #indices: Int32Array;
+  readonly #values: Float32Array;
 
   /** A featuriser for `settings`. */
   constructor(settings: FeatureSettings) {
     this.settings = settings;
     this.#counts = new Uint16Array(1 << settings.hashBits);
-    this.#touched = new Int32Array(1024);
+    this.#bits = new Uint32Array(Math.max(1, this.#counts.length >>> 5));
+    this.#words = new Uint32Array(Math.max(1, this.#bits.length >>> 5));
+    this.#indices = new Int32Array(this.#counts.length);
+    this.#values = new Float32Array(this.#counts.length);
     this.#units = new Uint16Array(settings.maxChars + 2);
     // A word takes at least one unit and a separator, except the last.
     this.#wordStarts = new Int32Array((settings.maxChars >> 1) + 1);
@@ -97,22 +104,31 @@ export class Featuriser {
 
   /** The feature vector of one normalised text. */
   featurise(normalisedText: string): SparseVector {
+    const { indices, values } = this.featuriseView(normalisedText);
+    return { indices: indices.slice(), values: values.slice() };
+  }
+
+  /**
+   * Like `featurise`, but the vector's arrays are views of the featuriser's own buffers: read them
+   * before the next call. Allocates no buffer.
+   */
+  featuriseView(normalisedText: string): SparseVector {
     const words = this.#readWords(normalisedText);
     this.#countCharNgrams(words === 0 ? 2 : (this.#wordEnds[words - 1] as number) + 1);
     this.#countWordNgrams(words);
-    const indices = this.#touched.slice(0, this.#size).sort();
-    const values = new Float32Array(indices.length);
+    const size = this.#collect();
+    const indices = this.#indices.subarray(0, size);
+    const values = this.#values.subarray(0, size);
     let norm = 0;
-    for (let i = 0; i < indices.length; i++) {
+    for (let i = 0; i < size; i++) {
       const index = indices[i] as number;
       const v = 1 + Math.log(this.#counts[index] as number);
       this.#counts[index] = 0;
       values[i] = v;
       norm += v * v;
     }
-    this.#size = 0;
     norm = Math.sqrt(norm);
-    if (norm > 0) for (let i = 0; i < values.length; i++) values[i] = (values[i] as number) / norm;
+    if (norm > 0) for (let i = 0; i < size; i++) values[i] = (values[i] as number) / norm;
     return { indices, values };
   }
 
@@ -163,19 +179,42 @@ export class Featuriser {
     return words;
   }
 
-  /** Makes room in `#touched` for `more` new indices. */
-  #reserve(more: number): void {
-    if (this.#size + more <= this.#touched.length) return;
-    const grown = new Int32Array(Math.max(this.#touched.length * 2, this.#size + more));
-    grown.set(this.#touched.subarray(0, this.#size));
-    this.#touched = grown;
+  /**
+   * Writes the counted indices to `#indices` in ascending order (reading the bits, which is
+   * cheaper than sorting), clears the bits and returns how many there are.
+   */
+  #collect(): number {
+    const bits = this.#bits;
+    const words = this.#words;
+    const indices = this.#indices;
+    let size = 0;
+    for (let w = 0; w < words.length; w++) {
+      let pending = words[w] as number;
+      words[w] = 0;
+      while (pending !== 0) {
+        const lowest = pending & -pending;
+        pending ^= lowest;
+        const word = (w << 5) | (31 - Math.clz32(lowest));
+        let set = bits[word] as number;
+        bits[word] = 0;
+        while (set !== 0) {
+          const bit = set & -set;
+          set ^= bit;
+          indices[size++] = (word << 5) | (31 - Math.clz32(bit));
+        }
+      }
+    }
+    return size;
   }
 
-  /** Counts one n-gram hash (`#touched` must have room for one more index). */
+  /** Counts one n-gram hash. */
   #add(hash: number): void {
     const index = mix(hash) & (this.#counts.length - 1);
     const count = this.#counts[index] as number;
-    if (count === 0) this.#touched[this.#size++] = index;
+    if (count === 0) {
+      this.#bits[index >>> 5] = (this.#bits[index >>> 5] as number) | (1 << (index & 31));
+      this.#words[index >>> 10] = (this.#words[index >>> 10] as number) | (1 << ((index >>> 5) & 31));
+    }
     // Saturates rather than wraps; a count that high is far past where the log scale flattens.
     if (count < 0xffff) this.#counts[index] = count + 1;
   }
@@ -183,7 +222,6 @@ export class Featuriser {
   /** Counts the character n-grams of the first `length` units of `#units`. */
   #countCharNgrams(length: number): void {
     const [min, max] = this.settings.charNgrams;
-    this.#reserve(length * (max - min + 1));
     const units = this.#units;
     const start = step(this.settings.hashSeed, CHAR_NAMESPACE);
     for (let i = 0; i + min <= length; i++) {
@@ -198,7 +236,6 @@ export class Featuriser {
 
   /** Counts the word n-grams of the `words` words in `#units`. */
   #countWordNgrams(words: number): void {
-    this.#reserve(words * this.settings.wordNgrams);
     const units = this.#units;
     const start = step(this.settings.hashSeed, WORD_NAMESPACE);
     for (let i = 0; i < words; i++) {

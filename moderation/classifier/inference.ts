@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SparseVector } from './features.ts';
 import { forward, mapWeights, networkWeights, type NetworkWeights } from './network.ts';
-import { pack } from './sparse.ts';
+import { pack, type PackedBatch } from './sparse.ts';
 
 /** The forward pass of a trained network on sparse inputs, holding its own copy of the weights. */
 export class SparseForward {
@@ -17,9 +17,13 @@ export class SparseForward {
   }
 
   /** Scores of the vectors with one inference, row after row: `vectors.length × outputs` probabilities. */
-  async scores(vectors: readonly SparseVector[]): Promise<Float32Array> {
-    if (vectors.length === 0) return new Float32Array(0);
-    const batch = pack(vectors);
+  scores(vectors: readonly SparseVector[]): Promise<Float32Array> {
+    return this.scoresOf(pack(vectors));
+  }
+
+  /** Scores of a packed batch with one inference, row after row: `batch.rows × outputs` probabilities. */
+  async scoresOf(batch: PackedBatch): Promise<Float32Array> {
+    if (batch.rows === 0) return new Float32Array(0);
     const probabilities = tf.tidy(() => forward(batch, this.#weights));
     try {
       return (await probabilities.data()) as Float32Array;

@@ -8,6 +8,7 @@ import { LABELS, type Label } from './labels.ts';
 import type { ModelMetadata } from './metadata.ts';
 import { DEFAULT_MODEL_DIR } from './model-dir.ts';
 import { decodeModel, MODEL_FILES, ModelFileError, readModelFiles } from './model-files.ts';
+import { BatchPacker } from './sparse.ts';
 
 /** Per-label probabilities of one text. */
 export type LabelScores = Record<Label, number>;
@@ -30,6 +31,7 @@ export class ToxicityModel {
   readonly metadata: ModelMetadata;
   readonly #featuriser: Featuriser;
   readonly #forward: SparseForward;
+  readonly #packer = new BatchPacker();
   #closed = false;
 
   private constructor(metadata: ModelMetadata, forward: SparseForward) {
@@ -83,7 +85,8 @@ export class ToxicityModel {
    */
   async scoreTexts(normalisedTexts: readonly string[]): Promise<Float32Array> {
     this.#checkOpen();
-    return this.#forward.scores(normalisedTexts.map((text) => this.#featuriser.featurise(text)));
+    for (const text of normalisedTexts) this.#packer.add(this.#featuriser.featuriseView(text));
+    return this.#forward.scoresOf(this.#packer.take());
   }
 
   #checkOpen(): void {

@@ -1,6 +1,6 @@
 /** The classifier network: its layers-model form (saved and loaded), its sparse forward pass, its masked loss. */
 import * as tf from '@tensorflow/tfjs';
-import { sparseMatMul, type PackedBatch } from './sparse.ts';
+import { sparseProduct, type PackedBatch } from './sparse.ts';
 
 /** Shape and optimiser of the network; stored in the model metadata. */
 export interface NetworkSettings {
@@ -73,9 +73,12 @@ export function mapWeights(weights: NetworkWeights, f: (weight: tf.Tensor) => tf
   };
 }
 
-/** Label probabilities (`[rows, labels]`) of a packed batch; the same function as the layers model. */
-export function forward(batch: PackedBatch, weights: NetworkWeights): tf.Tensor2D {
-  const hidden = tf.relu(tf.add(sparseMatMul(batch, weights.hiddenKernel), weights.hiddenBias));
+/**
+ * Label probabilities (`[rows, labels]`) of a packed batch; the same function as the layers model.
+ * `multiply` is the sparse product of the first layer: `sparseMatMul` when training (it has a gradient).
+ */
+export function forward(batch: PackedBatch, weights: NetworkWeights, multiply = sparseProduct): tf.Tensor2D {
+  const hidden = tf.relu(tf.add(multiply(batch, weights.hiddenKernel), weights.hiddenBias));
   return tf.sigmoid(tf.add(tf.matMul(hidden, weights.outputKernel), weights.outputBias)) as tf.Tensor2D;
 }
 

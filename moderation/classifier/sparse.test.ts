@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import t from 'tap';
 import { useWasmBackend } from './backend.ts';
 import type { SparseVector } from './features.ts';
-import { pack, sparseMatMul } from './sparse.ts';
+import { BatchPacker, pack, sparseMatMul, sparseProduct, type PackedBatch } from './sparse.ts';
 
 const vectors: SparseVector[] = [
   { indices: Int32Array.from([1, 4, 7]), values: Float32Array.from([0.5, 0.5, 0.25]) },
@@ -19,6 +19,7 @@ t.test('the sparse product and its gradient equal the dense ones', async (t) => 
   const batch = pack(vectors);
   const close = (a: tf.Tensor, b: tf.Tensor): boolean => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]! < 1e-5;
   t.ok(close(sparseMatMul(batch, kernel), tf.matMul(dense, kernel)), 'same product; empty rows are zeros');
+  t.ok(close(sparseProduct(batch, kernel), tf.matMul(dense, kernel)), 'the inference product too');
   const weights = tf.randomNormal([vectors.length, 3], 0, 1, 'float32', 8);
   const sparseGrad = tf.grad((k: tf.Tensor) => tf.sum(tf.mul(sparseMatMul(batch, k as tf.Tensor2D), weights)))(kernel);
   const denseGrad = tf.grad((k: tf.Tensor) => tf.sum(tf.mul(tf.matMul(dense, k as tf.Tensor2D), weights)))(kernel);
@@ -36,4 +37,15 @@ t.test('packing groups a row by value in order of first appearance, entries in i
   t.same([...batch.groups], [0, 0, 1, 1, 2, 3]);
   t.same([...batch.groupValues], [0.5, 0.25, 0, 1]);
   t.same([...batch.groupRows], [0, 0, 1, 2], 'the empty row has one zero-valued group');
+});
+
+t.test('a packer reused from batch to batch packs each as a fresh one would', async (t) => {
+  const packer = new BatchPacker();
+  const plain = (batch: PackedBatch): number[][] => [batch.indices, batch.groups, batch.groupValues, batch.groupRows].map((a) => [...a]);
+  for (const batch of [vectors, vectors.slice(2), [...vectors].reverse()]) {
+    for (const vector of batch) packer.add(vector);
+    const taken = packer.take();
+    t.equal(taken.rows, batch.length);
+    t.same(plain(taken), plain(pack(batch)));
+  }
 });

@@ -1,7 +1,7 @@
 /** Mini-batch training of the network on sparse inputs with Adam and the masked loss. */
 import * as tf from '@tensorflow/tfjs';
 import { forward, mapWeights, maskedBinaryCrossEntropy, networkWeights, type NetworkWeights } from './network.ts';
-import type { PackedBatch } from './sparse.ts';
+import { sparseMatMul, type PackedBatch } from './sparse.ts';
 
 /**
  * Trains copies of a layers model's weights. The layers model's own fit would multiply a dense
@@ -22,7 +22,7 @@ export class Trainer {
   step(batch: PackedBatch, targets: Float32Array): number {
     const loss = this.#optimizer.minimize(
       () => {
-        const predictions = forward(batch, this.#variables);
+        const predictions = forward(batch, this.#variables, sparseMatMul);
         return maskedBinaryCrossEntropy(tf.tensor2d(targets, predictions.shape), predictions);
       },
       true,
