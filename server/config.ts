@@ -49,7 +49,7 @@ export const ConfigSchema = Type.Object({
   CLASSIFIER_ENABLED: Type.Boolean({ default: true, description: 'Screen messages with the toxicity model too (false: rules only)' }),
   CLASSIFIER_MODEL_DIR: Type.String({ default: '', description: 'Folder of the toxicity model; empty means moderation/model' }),
   CLASSIFIER_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 1024, default: 64, description: 'Most messages per model inference' }),
-  CLASSIFIER_MAX_WAIT_MS: Type.Number({ minimum: 0, maximum: 100, default: 2, description: 'Longest a message waits for its batch' }),
+  CLASSIFIER_MAX_WAIT_MS: Type.Number({ minimum: 0, maximum: 100, default: 0, description: 'Longest a message waits for its batch (0: a batch holds the messages of one event loop turn)' }),
   CLASSIFIER_MAX_QUEUE: Type.Integer({ minimum: 1, default: 2048, description: 'Messages waiting for the model before new ones are held' }),
   CLASSIFIER_BUDGET_MS: Type.Integer({ minimum: 1, default: 250, description: 'Longest the model may take for a message before it is held' }),
   VIDEO_ENABLED: Type.Boolean({ default: true, description: 'Run the video SFU (mediasoup workers) on this node' }),

@@ -8,7 +8,8 @@
  * stage's own p99 time (from the runner's timings) and the end-to-end p99 difference with the
  * rules-only pipeline must be under the limit.
  *
- * Run: `npm run bench:classifier` (options after `--`: `--rate N`, `--seconds N`, `--batch N`, `--wait MS`).
+ * Run: `npm run bench:classifier` (options after `--`: `--rate N`, `--seconds N`, `--batch N`, `--wait MS`;
+ * batch and wait default to the stage's defaults, which the server uses too).
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -16,7 +17,7 @@ import { generateCorpus } from '../bench/corpus.ts';
 import { createRuleScreener } from '../pipeline.ts';
 import { defaultPolicy } from '../policy.ts';
 import type { ScreeningRequest, ScreeningResult } from '../types.ts';
-import { CLASSIFIER_STAGE_NAME, ClassifierStage } from './stage.ts';
+import { CLASSIFIER_STAGE_NAME, ClassifierStage, DEFAULT_CLASSIFIER_OPTIONS } from './stage.ts';
 
 const LIMIT_P99_MS = 5;
 
@@ -25,8 +26,8 @@ const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '5000' },
     seconds: { type: 'string', default: '6' },
-    batch: { type: 'string', default: '64' },
-    wait: { type: 'string', default: '1' },
+    batch: { type: 'string', default: String(DEFAULT_CLASSIFIER_OPTIONS.maxBatchSize) },
+    wait: { type: 'string', default: String(DEFAULT_CLASSIFIER_OPTIONS.maxWaitMs) },
   },
 });
 const rate = Number(values.rate);

@@ -16,15 +16,12 @@ export const MODEL_FILES = { topology: 'model.json', weights: 'weights.bin', met
 export class ModelFileError extends Error {
   readonly code = 'CLASSIFIER_MODEL_INVALID';
   readonly file: string;
-  /** What is wrong with the file. */
-  readonly reason: string;
 
   /** An error about `file`. */
   constructor(file: string, reason: string) {
     super(`toxicity model file ${file}: ${reason}`);
     this.name = 'ModelFileError';
     this.file = file;
-    this.reason = reason;
   }
 }
 

@@ -5,8 +5,7 @@ import t, { type Test } from 'tap';
 import { normalise } from '../normalise.ts';
 import { LABELS } from './labels.ts';
 import { MODEL_FILES, ModelFileError } from './model-files.ts';
-import { DEFAULT_MODEL_DIR } from './model-dir.ts';
-import { ToxicityModel } from './model.ts';
+import { DEFAULT_MODEL_DIR, ToxicityModel } from './model.ts';
 
 /** A scratch copy of the committed model, removed after the test. */
 function copyModel(t: Test): string {

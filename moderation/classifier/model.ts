@@ -1,14 +1,17 @@
 /** The toxicity model at run time: loaded from disk, validated, scoring batches of normalised texts. */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type * as tf from '@tensorflow/tfjs';
 import { useWasmBackend } from './backend.ts';
 import { Featuriser, type SparseVector } from './features.ts';
 import { SparseForward } from './inference.ts';
 import { LABELS, type Label } from './labels.ts';
 import type { ModelMetadata } from './metadata.ts';
-import { DEFAULT_MODEL_DIR } from './model-dir.ts';
 import { decodeModel, MODEL_FILES, ModelFileError, readModelFiles } from './model-files.ts';
 import { BatchPacker } from './sparse.ts';
+
+/** The committed model's directory (`moderation/model`). */
+export const DEFAULT_MODEL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../model');
 
 /** Per-label probabilities of one text. */
 export type LabelScores = Record<Label, number>;

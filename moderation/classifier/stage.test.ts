@@ -31,7 +31,7 @@ t.test('with the committed model', async (t) => {
   const stage = await ClassifierStage.create({ maxWaitMs: 1 });
   t.teardown(() => stage.close());
   t.equal(stage.name, 'toxicity-model');
-  t.equal(stage.version, stage.metadata.version, 'the stage version is the model version');
+  t.equal(stage.version, stage.model.metadata.version, 'the stage version is the model version');
 
   const toxic = await stage.screen(context('shut up you stupid fucking idiot, nobody likes you'));
   t.ok(toxic.findings.some((f) => f.category === 'toxicity' && f.rule === 'model:toxic' && f.stage === 'toxicity-model'), 'flags a clearly toxic line');
@@ -66,22 +66,18 @@ t.test('a missing model stops creation with an error naming the file', async (t)
   await t.rejects(ClassifierStage.create({ modelDir: '/nonexistent/model' }), { file: '/nonexistent/model/metadata.json', message: /metadata.json/ });
 });
 
-t.test('a worker crash holds the messages of its batch with an alert; later ones are scored again', async (t) => {
-  const stage = await ClassifierStage.create({ maxBatchSize: 64, maxWaitMs: 1, budgetMs: 60_000 });
+t.test('a failed inference holds the messages of its batch with an alert', async (t) => {
+  const stage = await ClassifierStage.create();
   // The model stage alone: rule stages on a busy machine may run over their own budgets.
   const screener = createRuleScreener({ policyFor: () => defaultPolicy, stages: [], extraStages: [stage], risk: false });
   t.teardown(() => screener.close());
-  // A full batch runs at once; long texts keep the thread busy long enough to die mid-batch.
-  const long = 'please read my cover letter draft and tell me what you think '.repeat(30);
-  const inFlight = Promise.all(Array.from({ length: 64 }, (_, i) => screener.screen(request(`${long} ${i}`))));
-  await stage.worker.killThread();
-  for (const result of await inFlight) {
+  // Released weights make every inference fail.
+  stage.model.close();
+  const results = await Promise.all(['you are a worthless idiot', 'see you thursday'].map((text) => screener.screen(request(text))));
+  for (const result of results) {
     t.equal(result.action, 'hold');
-    t.match(result.failure, { stage: 'toxicity-model', reason: /inference failed: toxicity model worker stopped/ });
+    t.match(result.failure, { stage: 'toxicity-model', reason: /inference failed: toxicity model is closed/ });
     t.match(result.alert, { severity: 'high', reason: /screening failed at toxicity-model/ });
   }
-  t.equal(stage.stats().failedBatches, 1, 'one failed inference');
-  const after = await Promise.all(['you are a worthless fucking idiot', 'see you thursday'].map((text) => screener.screen(request(text))));
-  t.same(after.map((r) => r.failure), [undefined, undefined], 'the replacement thread scores the next batch');
-  t.ok((after[0]?.scores?.toxic ?? 0) > 0.9);
+  t.match(stage.stats(), { batches: 1, failedBatches: 1 }, 'one inference for the two, failed');
 });

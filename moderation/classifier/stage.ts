@@ -1,16 +1,13 @@
 /**
  * The toxicity model as a pipeline stage: the normalised text joins a micro-batch, the batch is
- * featurised and scored in the model's worker thread (one inference), and a finding is raised per
- * label whose score reaches the program's threshold. The event loop only queues texts and reads
- * scores back.
+ * featurised and scored with one inference, and a finding is raised per label whose score reaches
+ * the program's threshold.
  */
 import type { Stage, StageContext, StageOutput } from '../stage.ts';
 import type { Finding } from '../types.ts';
 import { MicroBatcher, type BatcherOptions, type BatcherStats } from './batcher.ts';
 import { LABEL_CATEGORIES, LABEL_SEVERITIES, LABELS } from './labels.ts';
-import type { ModelMetadata } from './metadata.ts';
-import { DEFAULT_MODEL_DIR } from './model-dir.ts';
-import { ModelWorker } from './model-worker.ts';
+import { DEFAULT_MODEL_DIR, ToxicityModel } from './model.ts';
 
 /** Settings of the classifier stage (from the server config). */
 export interface ClassifierStageOptions extends BatcherOptions {
@@ -22,11 +19,14 @@ export interface ClassifierStageOptions extends BatcherOptions {
   onBatch?: (size: number, ms: number) => void;
 }
 
-/** Defaults: batches of up to 64 texts, waiting at most 2 ms, at most 2,048 texts waiting. */
+/**
+ * Defaults: batches of up to 64 texts, formed by the texts of one turn of the event loop (no
+ * timer: under load, texts that arrive while a batch runs form the next), at most 2,048 waiting.
+ */
 export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierStageOptions = {
   modelDir: DEFAULT_MODEL_DIR,
   maxBatchSize: 64,
-  maxWaitMs: 2,
+  maxWaitMs: 0,
   maxQueue: 2048,
   budgetMs: 250,
 };
@@ -39,29 +39,32 @@ export class ClassifierStage implements Stage {
   readonly name = CLASSIFIER_STAGE_NAME;
   readonly version: string;
   readonly budgetMs: number;
-  /** The loaded model's metadata (version, labels, thresholds, feature settings). */
-  readonly metadata: ModelMetadata;
-  /** The model's worker thread. */
-  readonly worker: ModelWorker;
+  readonly model: ToxicityModel;
   readonly #batcher: MicroBatcher<string, Float32Array>;
   #closed = false;
 
-  private constructor(worker: ModelWorker, options: ClassifierStageOptions) {
-    this.worker = worker;
-    this.metadata = worker.metadata;
-    this.version = worker.metadata.version;
+  private constructor(model: ToxicityModel, options: ClassifierStageOptions) {
+    this.model = model;
+    this.version = model.version;
     this.budgetMs = options.budgetMs;
-    this.#batcher = new MicroBatcher((texts) => worker.score(texts), options, options.onBatch);
+    const width = LABELS.length;
+    this.#batcher = new MicroBatcher(
+      async (texts) => {
+        const scores = await model.scoreTexts(texts);
+        return texts.map((_, row) => scores.subarray(row * width, (row + 1) * width));
+      },
+      options,
+      options.onBatch,
+    );
   }
 
   /**
-   * Starts the model's worker thread, which loads and validates the model, then builds the stage.
-   * Rejects with a `ModelFileError` naming the file when the model is missing or corrupt (the server
-   * stops start-up on it).
+   * Loads and validates the model, then builds the stage. Rejects with a `ModelFileError` naming the
+   * file when the model is missing or corrupt (the server stops start-up on it).
    */
   static async create(options: Partial<ClassifierStageOptions> = {}): Promise<ClassifierStage> {
     const settings = { ...DEFAULT_CLASSIFIER_OPTIONS, ...options };
-    return new ClassifierStage(await ModelWorker.start(settings.modelDir), settings);
+    return new ClassifierStage(await ToxicityModel.load(settings.modelDir), settings);
   }
 
   /**
@@ -70,16 +73,13 @@ export class ClassifierStage implements Stage {
    * when the queue is full or inference fails, so the runner holds the message.
    */
   async screen(context: StageContext): Promise<StageOutput> {
-    const { text } = context.normalised;
-    // Only the first `maxChars` units are featurised: the rest need not cross to the worker.
-    const { maxChars } = this.metadata.features;
-    const row = await this.#batcher.submit(text.length > maxChars ? text.slice(0, maxChars) : text);
+    const row = await this.#batcher.submit(context.normalised.text);
     const findings: Finding[] = [];
     const scores: Record<string, number> = {};
     LABELS.forEach((label, i) => {
       const score = row[i] as number;
       scores[label] = score;
-      const threshold = context.modelThresholds?.[label] ?? (this.metadata.thresholds[label] as number);
+      const threshold = context.modelThresholds?.[label] ?? (this.model.metadata.thresholds[label] as number);
       if (score < threshold) return;
       findings.push({ stage: this.name, category: LABEL_CATEGORIES[label], severity: LABEL_SEVERITIES[label], rule: `model:${label}`, score });
     });
@@ -91,12 +91,12 @@ export class ClassifierStage implements Stage {
     return this.#batcher.stats();
   }
 
-  /** Stops batching, then the worker thread. Safe to call twice. */
+  /** Stops batching and releases the model. Safe to call twice. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#batcher.close();
-    await this.worker.close();
+    this.model.close();
   }
 }
 

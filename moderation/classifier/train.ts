@@ -12,7 +12,7 @@ import { SparseForward } from './inference.ts';
 import { LABEL_CATEGORIES, LABELS, type Label } from './labels.ts';
 import type { ModelMetadata } from './metadata.ts';
 import { decodeModel, encodeModel, MODEL_FILES, sha256, writeModelFiles } from './model-files.ts';
-import { DEFAULT_MODEL_DIR } from './model-dir.ts';
+import { DEFAULT_MODEL_DIR } from './model.ts';
 import { buildNetwork, MISSING, type NetworkSettings } from './network.ts';
 import { ProgressBar } from './progress.ts';
 import { seededRandom, shuffle } from './random.ts';
