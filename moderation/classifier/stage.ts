@@ -6,7 +6,7 @@
 import type { Stage, StageContext, StageOutput } from '../stage.ts';
 import type { Finding } from '../types.ts';
 import { MicroBatcher, type BatcherOptions, type BatcherStats } from './batcher.ts';
-import { LABEL_CATEGORIES, LABEL_SEVERITIES, LABELS } from './labels.ts';
+import { LABEL_CATEGORIES, LABEL_SEVERITIES, LABELS, type Label } from './labels.ts';
 import { DEFAULT_MODEL_DIR, ToxicityModel } from './model.ts';
 
 /** Settings of the classifier stage (from the server config). */
@@ -76,13 +76,13 @@ export class ClassifierStage implements Stage {
     const row = await this.#batcher.submit(context.normalised.text);
     const findings: Finding[] = [];
     const scores: Record<string, number> = {};
-    LABELS.forEach((label, i) => {
+    for (let i = 0; i < LABELS.length; i++) {
+      const label = LABELS[i] as Label;
       const score = row[i] as number;
       scores[label] = score;
       const threshold = context.modelThresholds?.[label] ?? (this.model.metadata.thresholds[label] as number);
-      if (score < threshold) return;
-      findings.push({ stage: this.name, category: LABEL_CATEGORIES[label], severity: LABEL_SEVERITIES[label], rule: `model:${label}`, score });
-    });
+      if (score >= threshold) findings.push({ stage: this.name, category: LABEL_CATEGORIES[label], severity: LABEL_SEVERITIES[label], rule: `model:${label}`, score });
+    }
     return { findings, scores };
   }
 
