@@ -1,37 +1,15 @@
 /**
  * One compiled matcher for many phrases over normalised text: a trie walked from each word start
- * (and, for phrases written `*word`, from inside words), word-boundary aware. Compiled once; a
- * message costs one map lookup per word start plus the length of any partial match.
+ * (and, for phrases written `*word`, from inside words), word-boundary aware. Compiled once into
+ * flat arrays (`trie.ts`); a message costs two array reads per word start plus the length of
+ * any partial match, and allocates nothing unless something matches.
  *
  * While walking it also reads the normaliser's leftovers: an ambiguous leetspeak unit tries its
  * alternatives (`1` as `i` or `l`), a letter repeated once more than the phrase has is absorbed
  * (`fuuck` matches `fuck`), and a space in a phrase matches any run of non-word characters.
  */
 import { isLetterUnit } from './fold.ts';
-
-const GAP = 32;
-
-interface Terminal<T> {
-  value: T;
-  endInside: boolean;
-  extendStart: boolean;
-}
-
-/** A trie node; children of `a-z`, `0-9` and space sit in an array (the hot path), others in a map. */
-interface TrieNode<T> {
-  ascii: Array<TrieNode<T> | undefined>;
-  other: Map<number, TrieNode<T>> | undefined;
-  ends: Terminal<T>[] | undefined;
-}
-
-const ASCII_SLOTS = 37;
-/** Slot of a code in `TrieNode.ascii`, or -1. */
-const slotOf = (code: number): number => (code >= 97 && code <= 122 ? code - 97 : code >= 48 && code <= 57 ? code - 22 : code === GAP ? 36 : -1);
-
-function childOf<T>(node: TrieNode<T>, code: number): TrieNode<T> | undefined {
-  const slot = slotOf(code);
-  return slot >= 0 ? node.ascii[slot] : node.other?.get(code);
-}
+import { AT_START, END_INSIDE, EXTEND_START, GAP, INSIDE, NONE, TrieBuilder, childOf, hasEnds, type CompiledTrie } from './trie.ts';
 
 /** A phrase to compile: `phrase` is already normalised (see `normalisePhrase`). */
 export interface MatcherEntry<T> {
@@ -56,84 +34,143 @@ export function isWordUnit(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 128 && isLetterUnit(code));
 }
 
+/** The unit read past the end of the text. */
+const END = -1;
+/** Entries per row of a start table: the ASCII units, then the end of the text. */
+const NEXTS = 129;
+/** Rows per root in a start table: one per ASCII word unit. */
+const FIRSTS = 36;
+/** Row of an ASCII word unit (`a-z`, `0-9`) in a start table, or -1. */
+const firstOf = (code: number): number => (code >= 97 && code <= 122 ? code - 97 : code >= 48 && code <= 57 ? code - 22 : -1);
+
 /**
- * Whether a walk that reached `node` by reading `code` could emit or go on at position `q`: the
- * cheap check that spares most word starts a walk. Alternative readings are handled by the caller.
+ * Whether a walk that reached `node` by reading `code` could emit or go on at a unit `next`
+ * (`END` at the end of the text): the cheap check that spares most word starts a walk.
+ * Alternative readings are handled by the caller.
  */
-function mayGoOn<T>(node: TrieNode<T>, code: number, text: string, q: number): boolean {
-  if (node.ends !== undefined) return true;
-  if (q >= text.length) return false;
-  const next = text.charCodeAt(q);
-  return isWordUnit(next) ? next === code || childOf(node, next) !== undefined : childOf(node, GAP) !== undefined;
+function mayGoOn(trie: CompiledTrie, node: number, code: number, next: number): boolean {
+  if (hasEnds(trie, node)) return true;
+  if (next === END) return false;
+  return isWordUnit(next) ? next === code || childOf(trie, node, next) !== NONE : childOf(trie, node, GAP) !== NONE;
+}
+
+/**
+ * `mayGoOn` from the child of each root on each ASCII word unit, for each ASCII unit after it:
+ * `table[((root - AT_START) * 36 + firstOf(code)) * 129 + next]` is 1 when a walk may start
+ * (`next` 128 for the end of the text).
+ */
+function startTable(trie: CompiledTrie): Uint8Array {
+  const table = new Uint8Array(2 * FIRSTS * NEXTS);
+  for (const root of [AT_START, INSIDE]) {
+    for (let code = 0; code < 128; code++) {
+      const first = firstOf(code);
+      const child = first < 0 ? NONE : childOf(trie, root, code);
+      if (child === NONE) continue;
+      for (let next = 0; next < NEXTS; next++) table[((root - AT_START) * FIRSTS + first) * NEXTS + next] = mayGoOn(trie, child, code, next === 128 ? END : next) ? 1 : 0;
+    }
+  }
+  return table;
 }
 
 /** The shared, frozen result of a text without matches. */
 const NO_MATCHES: readonly PhraseMatch<never>[] = Object.freeze([]);
 
-const newNode = <T>(): TrieNode<T> => ({ ascii: new Array<TrieNode<T> | undefined>(ASCII_SLOTS).fill(undefined), other: undefined, ends: undefined });
-
 /** Many phrases compiled into one word-aware trie. */
 export class PhraseMatcher<T> {
-  readonly #atStart = newNode<T>();
-  readonly #inside = newNode<T>();
-  readonly #found: PhraseMatch<T>[] = [];
-  /** No phrase may begin inside a word: `match` looks only at word starts. */
+  readonly #trie: CompiledTrie;
+  /** Whether a walk may start, by root, first unit and next unit (see `startTable`). */
+  readonly #startTable: Uint8Array;
+  /** Distinct values of the entries; terminals and matches hold indices into it. */
+  readonly #values: T[] = [];
+  /** No phrase may begin inside a word: `scan` looks only at word starts. */
   readonly #noneInside: boolean;
+  // NOTE: matches of the last scan, in arrays reused from scan to scan (scans are synchronous):
+  // most texts match nothing and then allocate nothing.
+  #starts = new Int32Array(16);
+  #ends = new Int32Array(16);
+  #found = new Int32Array(16);
+  #count = 0;
 
   /** Compiles the entries (phrases already normalised). */
   constructor(entries: Iterable<MatcherEntry<T>>) {
+    const builder = new TrieBuilder();
+    const indices = new Map<T, number>();
     let noneInside = true;
     for (const entry of entries) {
-      const terminal = { value: entry.value, endInside: entry.endInside, extendStart: entry.startInside };
-      this.#insert(this.#atStart, entry.phrase, terminal);
-      if (entry.startInside) this.#insert(this.#inside, entry.phrase, terminal);
+      let value = indices.get(entry.value);
+      if (value === undefined) {
+        value = this.#values.push(entry.value) - 1;
+        indices.set(entry.value, value);
+      }
+      const flags = (entry.endInside ? END_INSIDE : 0) | (entry.startInside ? EXTEND_START : 0);
+      builder.insert(AT_START, entry.phrase, value, flags);
+      if (entry.startInside) builder.insert(INSIDE, entry.phrase, value, flags);
       noneInside &&= !entry.startInside;
     }
+    this.#trie = builder.compile();
+    this.#startTable = startTable(this.#trie);
     this.#noneInside = noneInside;
   }
 
-  #insert(root: TrieNode<T>, phrase: string, terminal: Terminal<T>): void {
-    let node = root;
-    for (let i = 0; i < phrase.length; i++) {
-      const code = phrase.charCodeAt(i);
-      let child = childOf(node, code);
-      if (!child) {
-        child = newNode<T>();
-        const slot = slotOf(code);
-        if (slot >= 0) node.ascii[slot] = child;
-        else (node.other ??= new Map()).set(code, child);
+  /**
+   * Finds every match in `text` (duplicates removed) and returns how many there are; read them
+   * with `matchStart`, `matchEnd` and `matchValue` before the next scan of this matcher.
+   */
+  scan(text: string, alternatives?: ReadonlyMap<number, string>): number {
+    this.#count = 0;
+    const n = text.length;
+    const table = this.#startTable;
+    const noneInside = this.#noneInside;
+    // NOTE: one read of each unit: `code` is the unit at `p`, `next` the one after it.
+    let code = n > 0 ? text.charCodeAt(0) : END;
+    let inWord = false;
+    for (let p = 0; p < n; p++) {
+      const next = p + 1 < n ? text.charCodeAt(p + 1) : END;
+      const isWord = isWordUnit(code);
+      // A word's start walks from `AT_START`, the units after it from `INSIDE` (skipped when no
+      // phrase may begin inside a word: a walk from an empty root finds nothing).
+      if (isWord && !(inWord && noneInside)) {
+        const root = inWord ? INSIDE : AT_START;
+        const first = firstOf(code);
+        const may = first >= 0 && next < 128
+          ? table[((root - AT_START) * FIRSTS + first) * NEXTS + (next === END ? 128 : next)] === 1
+          : this.#mayStart(root, code, next);
+        if (may || (alternatives !== undefined && alternatives.has(p))) this.#walk(root, root, text, p, p, -1, alternatives);
       }
-      node = child;
+      inWord = isWord;
+      code = next;
     }
-    (node.ends ??= []).push(terminal);
+    return this.#count;
+  }
+
+  /** Start (in the scanned text) of match `i` of the last scan. */
+  matchStart(i: number): number {
+    return this.#starts[i] as number;
+  }
+
+  /** End (exclusive) of match `i` of the last scan. */
+  matchEnd(i: number): number {
+    return this.#ends[i] as number;
+  }
+
+  /** Value of the entry of match `i` of the last scan. */
+  matchValue(i: number): T {
+    return this.#values[this.#found[i] as number] as T;
   }
 
   /** Every match in `text` (duplicates removed), as ranges of `text`. */
   match(text: string, alternatives?: ReadonlyMap<number, string>): PhraseMatch<T>[] {
-    // NOTE: matches collect in one reused array (match is synchronous) and are copied out only
-    // when there are some: most texts match nothing and then allocate nothing.
-    const out = this.#found;
-    out.length = 0;
-    const atStart = this.#atStart;
-    const inside = this.#inside;
-    const n = text.length;
-    for (let p = 0; p < n; p++) {
-      const code = text.charCodeAt(p);
-      if (!isWordUnit(code)) continue;
-      // One word: its start walks from `atStart`, the units after it from `inside` (skipped when
-      // no phrase may begin inside a word: a walk from an empty root finds nothing).
-      for (let root = atStart; ; root = inside) {
-        const first = childOf(root, text.charCodeAt(p));
-        if ((first !== undefined && mayGoOn(first, text.charCodeAt(p), text, p + 1)) || alternatives?.has(p)) this.#walk(root, root, text, p, p, -1, alternatives, out);
-        if (p + 1 >= n || !isWordUnit(text.charCodeAt(p + 1))) break;
-        p++;
-        if (this.#noneInside) {
-          while (p + 1 < n && isWordUnit(text.charCodeAt(p + 1))) p++;
-          break;
-        }
-      }
-    }
-    return out.length === 0 ? (NO_MATCHES as unknown as PhraseMatch<T>[]) : out.splice(0);
+    const count = this.scan(text, alternatives);
+    if (count === 0) return NO_MATCHES as unknown as PhraseMatch<T>[];
+    const out = new Array<PhraseMatch<T>>(count);
+    for (let i = 0; i < count; i++) out[i] = { start: this.matchStart(i), end: this.matchEnd(i), value: this.matchValue(i) };
+    return out;
+  }
+
+  /** Whether a walk from `root` reading `code` then `next` may emit or go on (see `mayGoOn`). */
+  #mayStart(root: number, code: number, next: number): boolean {
+    const child = childOf(this.#trie, root, code);
+    return child !== NONE && mayGoOn(this.#trie, child, code, next);
   }
 
   /**
@@ -141,16 +178,17 @@ export class PhraseMatcher<T> {
    * single path without allocating; recurses only where the text branches (an alternative
    * reading, a repeated letter that may be absorbed).
    */
-  #walk(root: TrieNode<T>, start: TrieNode<T>, text: string, p: number, q: number, last: number, alternatives: ReadonlyMap<number, string> | undefined, out: PhraseMatch<T>[]): void {
+  #walk(root: number, start: number, text: string, p: number, q: number, last: number, alternatives: ReadonlyMap<number, string> | undefined): void {
+    const trie = this.#trie;
     let node = start;
     for (;;) {
       const code = q < text.length ? text.charCodeAt(q) : -1;
       const isWord = code >= 0 && isWordUnit(code);
-      if (node.ends) this.#emit(node.ends, text, p, q, isWord, out);
+      if (hasEnds(trie, node)) this.#emit(node, text, p, q, isWord);
       if (code < 0) return;
       if (!isWord) {
-        const gap = node === root ? undefined : childOf(node, GAP);
-        if (!gap) return;
+        const gap = node === root ? NONE : childOf(trie, node, GAP);
+        if (gap === NONE) return;
         while (q < text.length && !isWordUnit(text.charCodeAt(q))) q++;
         node = gap;
         last = -1;
@@ -159,27 +197,51 @@ export class PhraseMatcher<T> {
       const others = alternatives?.get(q);
       for (let i = 0; others !== undefined && i < others.length; i++) {
         const alternative = others.charCodeAt(i);
-        const other = childOf(node, alternative);
-        if (other) this.#walk(root, other, text, p, q + 1, alternative, alternatives, out);
+        const other = childOf(trie, node, alternative);
+        if (other !== NONE) this.#walk(root, other, text, p, q + 1, alternative, alternatives);
       }
-      if (code === last && node !== root) this.#walk(root, node, text, p, q + 1, code, alternatives, out);
-      const child = childOf(node, code);
-      if (!child) return;
+      if (code === last && node !== root) this.#walk(root, node, text, p, q + 1, code, alternatives);
+      const child = childOf(trie, node, code);
+      if (child === NONE) return;
       node = child;
       last = code;
       q++;
     }
   }
 
-  #emit(ends: Terminal<T>[], text: string, p: number, q: number, atWordChar: boolean, out: PhraseMatch<T>[]): void {
-    for (const terminal of ends) {
-      if (atWordChar && !terminal.endInside) continue;
+  /** Records the terminals of `node` reached at `q` for a walk from `p`. */
+  #emit(node: number, text: string, p: number, q: number, atWordChar: boolean): void {
+    const trie = this.#trie;
+    for (let t = trie.endFrom[node] as number; t < (trie.endFrom[node + 1] as number); t++) {
+      const flags = trie.endFlags[t] as number;
+      if (atWordChar && (flags & END_INSIDE) === 0) continue;
       let start = p;
       let end = q;
-      if (terminal.extendStart) while (start > 0 && isWordUnit(text.charCodeAt(start - 1))) start--;
-      if (terminal.endInside) while (end < text.length && isWordUnit(text.charCodeAt(end))) end++;
-      const duplicate = out.some((m) => m.start === start && m.end === end && m.value === terminal.value);
-      if (!duplicate) out.push({ start, end, value: terminal.value });
+      if ((flags & EXTEND_START) !== 0) while (start > 0 && isWordUnit(text.charCodeAt(start - 1))) start--;
+      if ((flags & END_INSIDE) !== 0) while (end < text.length && isWordUnit(text.charCodeAt(end))) end++;
+      this.#record(start, end, trie.endValue[t] as number);
     }
   }
+
+  /** Adds a match unless the same value already matched the same range. */
+  #record(start: number, end: number, value: number): void {
+    const count = this.#count;
+    for (let i = 0; i < count; i++) if (this.#starts[i] === start && this.#ends[i] === end && this.#found[i] === value) return;
+    if (count === this.#starts.length) {
+      this.#starts = grow(this.#starts);
+      this.#ends = grow(this.#ends);
+      this.#found = grow(this.#found);
+    }
+    this.#starts[count] = start;
+    this.#ends[count] = end;
+    this.#found[count] = value;
+    this.#count = count + 1;
+  }
+}
+
+/** A copy of `array` twice as long. */
+function grow(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
 }
