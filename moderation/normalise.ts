@@ -61,6 +61,12 @@ const kindOf = (code: number): number =>
 
 const isWordKind = (kind: number): boolean => kind === LETTER || kind === DIGIT || kind === LEET;
 
+/** Kind of the ASCII unit at `i` of a text. */
+const kindAt = (text: string, i: number): number => ASCII_KINDS[text.charCodeAt(i)] as number;
+
+/** Whether a unit of that kind may separate the single letters of a disguised word. */
+const isGapKind = (kind: number): boolean => kind === SEPARATOR || kind === APOSTROPHE;
+
 /** Builds a string from char codes (chunked: `apply` has an argument limit). */
 function fromCodes(codes: number[]): string {
   if (codes.length <= 8192) return String.fromCharCode.apply(null, codes);
@@ -119,6 +125,21 @@ class IdentityView implements TextView {
   }
 }
 
+/**
+ * The normalised text of a printable ASCII message that normalisation leaves as it is (but for
+ * case): its main view is its literal view, and both are itself.
+ */
+class PlainText extends IdentityView implements NormalisedText {
+  /** Wraps the lowercase text of `original`. */
+  constructor(readonly original: string, text: string) {
+    super(text);
+  }
+
+  get literal(): TextView {
+    return this;
+  }
+}
+
 /** The normalised text of a message whose main view is its literal view. */
 class SameAsLiteral implements NormalisedText {
   readonly text: string;
@@ -137,13 +158,82 @@ class SameAsLiteral implements NormalisedText {
   }
 }
 
-/** Whether a text is printable ASCII without runs of spaces: its literal view is just the lowercase text. */
-function isSimpleAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
+/** What `asciiState` found about a text. */
+const NOT_SIMPLE = 0;
+const UNCHANGED = 1;
+const CHANGED = 2;
+
+/**
+ * Whether a text is printable ASCII without runs of spaces (its literal view is just the
+ * lowercase text: else `NOT_SIMPLE`), and if so whether the main pass would change it
+ * (`CHANGED`: a dropped apostrophe, separated single letters, leetspeak or a run of three equal
+ * letters) or not (`UNCHANGED`).
+ *
+ * NOTE: one pass over the text, following the word scans of `dropped` and `hasLeetOrRepeats`
+ * exactly (their decisions do not depend on case), so that most messages skip both.
+ */
+function asciiState(text: string): number {
+  const n = text.length;
+  let changed = false;
+  let chainLength = 0;
+  let chainLast = -1;
+  for (let i = 0; i < n; ) {
     const code = text.charCodeAt(i);
-    if (code > 0x7e || code < 0x20 || (code === 32 && text.charCodeAt(i + 1) === 32)) return false;
+    if (code > 0x7e || code < 0x20 || (code === 32 && text.charCodeAt(i + 1) === 32)) return NOT_SIMPLE;
+    const kind = ASCII_KINDS[code] as number;
+    if (!isWordKind(kind)) {
+      if (kind === APOSTROPHE && i > 0 && i + 1 < n && isWordKind(kindAt(text, i - 1)) && isWordKind(kindAt(text, i + 1))) changed = true;
+      i++;
+      continue;
+    }
+    if (changed) {
+      i++;
+      continue;
+    }
+    // A word: leetspeak inside it (`hasLeetOrRepeats`), three equal letters, and the chain of
+    // single-unit words it continues or breaks (`dropped`).
+    let next = i;
+    let letter = false;
+    let leet = false;
+    let repeats = 0;
+    let previous = -1;
+    let start = -1;
+    let end = -1;
+    for (; next < n; next++) {
+      const unit = text.charCodeAt(next);
+      const unitKind = unit < 128 ? (ASCII_KINDS[unit] as number) : OTHER;
+      if (!isWordKind(unitKind)) break;
+      if (start < 0 && NOT_LEADING[unit] !== 1) start = next;
+      if (start >= 0 && NOT_TRAILING[unit] !== 1) end = next + 1;
+      if (unitKind === LETTER) {
+        const lower = unit | 0x20;
+        repeats = lower === previous ? repeats + 1 : 1;
+        if (repeats >= 3) changed = true;
+        previous = lower;
+      } else previous = -1;
+    }
+    if (start >= 0 && end > start) {
+      for (let k = start; k < end; k++) {
+        const unit = text.charCodeAt(k);
+        if (ASCII_KINDS[unit] === LETTER) letter = true;
+        else leet ||= LEET_READINGS.has(unit);
+      }
+    } else start = end = next;
+    if (letter && leet) changed = true;
+    const single = end - start === 1;
+    let gapOk = chainLength > 0 && start - chainLast >= 1 && start - chainLast <= 2;
+    for (let k = chainLast; gapOk && k < start; k++) gapOk = isGapKind(kindAt(text, k));
+    if (!(single && gapOk)) {
+      if (chainLength >= 3) changed = true;
+      chainLength = 0;
+    }
+    if (single) {
+      chainLength++;
+      chainLast = end;
+    }
+    i = next;
   }
-  return true;
+  return changed || chainLength >= 3 ? CHANGED : UNCHANGED;
 }
 
 /** Builds the literal view of a text that is not simple ASCII (see the module comment). */
@@ -286,7 +376,10 @@ function hasLeetOrRepeats(text: string, kinds: Uint8Array): boolean {
  * `literal` can be turned into original offsets with `toOriginalSpan`.
  */
 export function normalise(original: string): NormalisedText {
-  const identity = isSimpleAscii(original);
+  const state = asciiState(original);
+  // NOTE: most messages are plain ASCII that the main pass would copy unchanged.
+  if (state === UNCHANGED) return new PlainText(original, original.toLowerCase());
+  const identity = state === CHANGED;
   const literal = identity ? new IdentityView(original.toLowerCase()) : buildLiteral(original);
   const lit = literal.text;
   const n = lit.length;
@@ -295,8 +388,8 @@ export function normalise(original: string): NormalisedText {
   const drop = dropped(lit, kinds);
   let anyDropped = false;
   for (let i = 0; i < n && !anyDropped; i++) anyDropped = drop[i] === 1;
-  // NOTE: most messages have nothing for the main pass to change (no drops, no leetspeak, no
-  // repeats); they share the literal view.
+  // NOTE: other messages may have nothing for the main pass to change either (no drops, no
+  // leetspeak, no repeats); they share the literal view.
   if (!anyDropped && !hasLeetOrRepeats(lit, kinds)) {
     return new SameAsLiteral(original, literal);
   }
