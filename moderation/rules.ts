@@ -69,6 +69,12 @@ interface NearPart {
   side: 'left' | 'right' | 'unless';
 }
 
+/** Bits of the sides of a `near` rule found in a text. */
+const SIDE_BITS = { left: 1, right: 2, unless: 4 } as const;
+
+/** A `near` rule with both sides and no exception found: its pairs must be checked. */
+const PAIRABLE = SIDE_BITS.left | SIDE_BITS.right;
+
 /** Whether the spans of two findings overlap. */
 const overlaps = (a: Finding, b: Finding): boolean =>
   a.span !== undefined && b.span !== undefined && a.span.start < b.span.end && b.span.start < a.span.end;
@@ -80,6 +86,8 @@ const overlaps = (a: Finding, b: Finding): boolean =>
 export class GradedRules {
   readonly #near: NearRule[];
   readonly #matcher: PhraseMatcher<Rule | NearPart>;
+  /** Per `near` rule, the `SIDE_BITS` found by the running `find` (all 0 between calls). */
+  readonly #sides: Uint8Array;
 
   /** Compiles the phrases and `near` rules of `graded`. */
   constructor(graded: GradedLists) {
@@ -89,6 +97,7 @@ export class GradedRules {
     const parts = graded.near.flatMap(({ entry }, rule) =>
       (['left', 'right', 'unless'] as const).flatMap((side) => entry[side].map((e) => ({ ...e, value: { rule, side } as Rule | NearPart }))));
     this.#matcher = new PhraseMatcher([...ruleEntries(graded.lists), ...parts]);
+    this.#sides = new Uint8Array(this.#near.length);
   }
 
   /**
@@ -97,24 +106,40 @@ export class GradedRules {
    * nothing (the phrase names the words more exactly). Spans are original offsets.
    */
   find(stage: string, normalised: NormalisedText): Finding[] {
-    const matches = this.#matcher.match(normalised.text, normalised.alternatives);
-    if (matches.length === 0) return NOTHING_FOUND.findings;
-    const phraseMatches = matches.filter((m): m is PhraseMatch<Rule> => !('side' in m.value));
-    const phrases = phraseMatches.length === 0 ? NOTHING_FOUND.findings : findingsOf(stage, phraseMatches, [], normalised);
-    if (phraseMatches.length === matches.length) return phrases;
-    const found = this.#pairs(stage, matches.filter((m): m is PhraseMatch<NearPart> => 'side' in m.value), normalised);
+    const matcher = this.#matcher;
+    const count = matcher.scan(normalised.text, normalised.alternatives);
+    if (count === 0) return NOTHING_FOUND.findings;
+    // NOTE: most texts hold only parts of `near` rules whose other side is missing (`i`, `me`):
+    // those allocate nothing. Parts are kept only for rules whose pairs must be checked.
+    const sides = this.#sides;
+    let phraseMatches: Array<PhraseMatch<Rule>> | undefined;
+    for (let i = 0; i < count; i++) {
+      const value = matcher.matchValue(i);
+      if ('side' in value) sides[value.rule] = (sides[value.rule] as number) | SIDE_BITS[value.side];
+      else (phraseMatches ??= []).push({ start: matcher.matchStart(i), end: matcher.matchEnd(i), value });
+    }
+    let parts: Array<PhraseMatch<NearPart>> | undefined;
+    for (let i = 0; i < count; i++) {
+      const value = matcher.matchValue(i);
+      if ('side' in value && sides[value.rule] === PAIRABLE) (parts ??= []).push({ start: matcher.matchStart(i), end: matcher.matchEnd(i), value });
+    }
+    for (let i = 0; i < count; i++) {
+      const value = matcher.matchValue(i);
+      if ('side' in value) sides[value.rule] = 0;
+    }
+    const phrases = phraseMatches === undefined ? NOTHING_FOUND.findings : findingsOf(stage, phraseMatches, [], normalised);
+    if (parts === undefined) return phrases;
+    const found = this.#pairs(stage, parts, normalised);
     const pairs = found.filter((p, i) => !phrases.some((f) => f.category === p.category && overlaps(f, p)) &&
       !found.some((q, j) => j < i && q.category === p.category && q.span?.start === p.span?.start && q.span?.end === p.span?.end));
     return pairs.length === 0 ? phrases : [...phrases, ...pairs.filter((p) => !insideAnother(p, pairs))];
   }
 
-  /** Findings of the `near` rules among the parts found. */
+  /** Findings of the `near` rules among the parts found (of rules with both sides and no exception found). */
   #pairs(stage: string, parts: readonly PhraseMatch<NearPart>[], normalised: NormalisedText): Finding[] {
-    if (parts.length < 2) return [];
     const findings: Finding[] = [];
-    const vetoed = new Set(parts.filter((p) => p.value.side === 'unless').map((p) => p.value.rule));
     for (const left of parts) {
-      if (left.value.side !== 'left' || vetoed.has(left.value.rule)) continue;
+      if (left.value.side !== 'left') continue;
       const rule = this.#near[left.value.rule] as NearRule;
       const right = parts.find((p) => p.value.rule === left.value.rule && p.value.side === 'right' && close(normalised.text, left, p, rule.window));
       if (!right) continue;
