@@ -22,6 +22,12 @@ const PROVIDERS = new Set(['gmail', 'googlemail', 'yahoo', 'outlook', 'hotmail',
 const URL_WITH_SCHEME = /\b(?:https?:\/\/|www\.)[^\s<>"']+/g;
 const BARE_DOMAIN = new RegExp(String.raw`(?<![\w@.-])((?:[a-z0-9-]+(?:\.|\s+dot\s+))+)(${TLDS})\b(?:/[^\s<>"']*)?`, 'g');
 const HANDLE = /(?<![\w.%+-])@([a-z0-9_](?:[a-z0-9_.]{0,28}[a-z0-9_])?)/g;
+/**
+ * What every address needs: an `@` (emails, handles), a `:/` or `www.` (links with a scheme), a
+ * `.` before a letter (a top-level domain, perhaps after spaces) or `dot`. One cheap test that
+ * most texts fail, before the finer ones.
+ */
+const MAYBE_ADDRESS = /@|:\/|www\.|\.\s*[a-zA-Z]|dot/;
 /** Cheap tests for texts that cannot hold an email, a link or a handle. */
 const MAYBE_EMAIL = /@|[([{<]\s*at\s*[)\]}>]| at [a-z0-9-]+ ?(?:\.|dot|\(dot|\[dot)/;
 const MAYBE_URL = /https?:|www\./;
@@ -35,6 +41,7 @@ const overlaps = (a: Address, list: readonly Address[]): boolean => list.some((b
 /** Finds emails, links (with a scheme, `www.` or a bare domain) and `@handles` in a literal text. */
 export function findAddresses(text: string): Address[] {
   const found: Address[] = [];
+  if (!MAYBE_ADDRESS.test(text)) return found;
   const patterns = [MAYBE_URL.test(text) && URL_WITH_SCHEME, MAYBE_DOMAIN.test(text) && BARE_DOMAIN].filter((p) => p !== false);
   const email = MAYBE_EMAIL.test(text);
   if (!email && patterns.length === 0) return found;
