@@ -46,7 +46,7 @@ const firstOf = (code: number): number => (code >= 97 && code <= 122 ? code - 97
 /**
  * Whether a walk that reached `node` by reading `code` could emit or go on at a unit `next`
  * (`END` at the end of the text): the cheap check that spares most word starts a walk.
- * Alternative readings are handled by the caller.
+ * Alternative readings of those units are handled by the caller.
  */
 function mayGoOn(trie: CompiledTrie, node: number, code: number, next: number): boolean {
   if (hasEnds(trie, node)) return true;
@@ -135,7 +135,9 @@ export class PhraseMatcher<T> {
         const may = first >= 0 && next < 128
           ? table[((root - AT_START) * FIRSTS + first) * NEXTS + (next === END ? 128 : next)] === 1
           : this.#mayStart(root, code, next);
-        if (may || (alternatives !== undefined && alternatives.has(p))) this.#walk(root, root, text, p, p, -1, alternatives);
+        // NOTE: `may` reads the main readings only: a walk also starts when the first or second
+        // unit has other readings (`d|scord` reads `dlscord`, and `discord` on the second unit).
+        if (may || (alternatives !== undefined && (alternatives.has(p) || alternatives.has(p + 1)))) this.#walk(root, root, text, p, p, -1, alternatives);
       }
       inWord = isWord;
       code = next;

@@ -54,6 +54,7 @@ t.test('platforms with intent phrases', async (t) => {
   t.same(hits('snapchat: maya_k22'), ['contact:handle@maya_k22', 'off-platform:platform@snapchat'], 'a platform with a username');
   t.same(hits('my number is 555 013 4567'), ['contact:phone@555 013 4567', 'off-platform:intent@my number is']);
   t.same(hits('lets talk on d1scord'), ['off-platform:intent@lets talk on', 'off-platform:platform@d1scord']);
+  t.same(hits('lets talk on d|scord'), ['off-platform:intent@lets talk on', 'off-platform:platform@d|scord'], 'an ambiguous second letter is read both ways');
   t.same(hits('Let us meet in the library during the supervised session'), []);
 });
 

@@ -27,6 +27,7 @@ t.test('crisis signals from a student are critical', async (t) => {
   t.same(hits('i want to die', fromStudent), ['crisis/critical@i want to die']);
   t.same(hits('I kinda want to kill myself lol', fromStudent), ['crisis/critical@kill myself']);
   t.same(hits('my stepdad hits me', fromStudent), ['crisis/critical@my stepdad hits me']);
+  t.same(hits('my stepdad h|ts me', fromStudent), ['crisis/critical@my stepdad h|ts me'], 'an ambiguous second letter is read both ways');
   t.same(hits("i'm scared to go home", fromStudent), ["crisis/critical@i'm scared to go home"]);
   t.same(hits('i want to die', toStudent), ['crisis/high@i want to die'], 'from an adult: as listed');
 });
