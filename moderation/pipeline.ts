@@ -10,6 +10,7 @@
 import { decide } from './decide.ts';
 import { maxSeverity } from './direction.ts';
 import { normalise } from './normalise.ts';
+import { PhraseBook } from './phrase-book.ts';
 import type { ProgramPolicy } from './policy.ts';
 import type { Stage, StageContext, StageOutput } from './stage.ts';
 import { createContactStage } from './stages/contact.ts';
@@ -154,7 +155,8 @@ function finish(policy: ProgramPolicy, request: ScreeningRequest, screening: Scr
  */
 export function createRuleScreener(options: RuleScreenerOptions): RuleScreener {
   const { policyFor, now = () => performance.now() } = options;
-  const listOptions = options.listDir ? { listDir: options.listDir } : {};
+  // NOTE: the rule stages share one phrase book: their phrases are matched in one scan per message.
+  const listOptions = { ...(options.listDir ? { listDir: options.listDir } : {}), phrases: new PhraseBook() };
   const ruleStages = options.stages ?? [createLexicalStage(listOptions), createContactStage(listOptions), createSafeguardingStage(listOptions)];
   const riskStages = options.risk === false ? [] : [createRiskStage(options.risk)];
   if (!options.stages) warmUp([...ruleStages, ...riskStages]);

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PhraseMatcher, type MatcherEntry, type PhraseMatch } from './matcher.ts';
+import type { PhraseBook, PhraseSet } from './phrase-book.ts';
 import { toOriginalSpan } from './normalise.ts';
 import { SEVERITY_TAGS, loadList, loadRuleList, type ListEntry, type NearEntry } from './phrases.ts';
 import type { NormalisedText, StageOutput } from './stage.ts';
@@ -80,23 +81,23 @@ const overlaps = (a: Finding, b: Finding): boolean =>
   a.span !== undefined && b.span !== undefined && a.span.start < b.span.end && b.span.start < a.span.end;
 
 /**
- * Phrase rules and `near` rules of graded lists compiled into one matcher: one pass over the
- * text finds both, then pairs are checked only among the few parts found.
+ * Phrase rules and `near` rules of graded lists in one phrase set: one pass over the text finds
+ * both, then pairs are checked only among the few parts found.
  */
 export class GradedRules {
   readonly #near: NearRule[];
-  readonly #matcher: PhraseMatcher<Rule | NearPart>;
+  readonly #phrases: PhraseSet<Rule | NearPart>;
   /** Per `near` rule, the `SIDE_BITS` found by the running `find` (all 0 between calls). */
   readonly #sides: Uint8Array;
 
-  /** Compiles the phrases and `near` rules of `graded`. */
-  constructor(graded: GradedLists) {
+  /** Adds the phrases and `near` rules of `graded` to `book`. */
+  constructor(graded: GradedLists, book: PhraseBook) {
     this.#near = graded.near.map(({ category, name, entry }) => ({
       category, severity: entry.tag as Severity, rule: `${name}:${entry.source}`, window: entry.window,
     }));
     const parts = graded.near.flatMap(({ entry }, rule) =>
       (['left', 'right', 'unless'] as const).flatMap((side) => entry[side].map((e) => ({ ...e, value: { rule, side } as Rule | NearPart }))));
-    this.#matcher = new PhraseMatcher([...ruleEntries(graded.lists), ...parts]);
+    this.#phrases = book.add([...ruleEntries(graded.lists), ...parts]);
     this.#sides = new Uint8Array(this.#near.length);
   }
 
@@ -106,26 +107,26 @@ export class GradedRules {
    * nothing (the phrase names the words more exactly). Spans are original offsets.
    */
   find(stage: string, normalised: NormalisedText): Finding[] {
-    const matcher = this.#matcher;
-    const count = matcher.scan(normalised.text, normalised.alternatives);
-    if (count === 0) return NOTHING_FOUND.findings;
+    const set = this.#phrases;
+    const count = set.scan(normalised);
     // NOTE: most texts hold only parts of `near` rules whose other side is missing (`i`, `me`):
     // those allocate nothing. Parts are kept only for rules whose pairs must be checked.
     const sides = this.#sides;
     let phraseMatches: Array<PhraseMatch<Rule>> | undefined;
     for (let i = 0; i < count; i++) {
-      const value = matcher.matchValue(i);
+      const value = set.value(i);
+      if (value === undefined) continue;
       if ('side' in value) sides[value.rule] = (sides[value.rule] as number) | SIDE_BITS[value.side];
-      else (phraseMatches ??= []).push({ start: matcher.matchStart(i), end: matcher.matchEnd(i), value });
+      else (phraseMatches ??= []).push({ start: set.start(i), end: set.end(i), value });
     }
     let parts: Array<PhraseMatch<NearPart>> | undefined;
     for (let i = 0; i < count; i++) {
-      const value = matcher.matchValue(i);
-      if ('side' in value && sides[value.rule] === PAIRABLE) (parts ??= []).push({ start: matcher.matchStart(i), end: matcher.matchEnd(i), value });
+      const value = set.value(i);
+      if (value !== undefined && 'side' in value && sides[value.rule] === PAIRABLE) (parts ??= []).push({ start: set.start(i), end: set.end(i), value });
     }
     for (let i = 0; i < count; i++) {
-      const value = matcher.matchValue(i);
-      if ('side' in value) sides[value.rule] = 0;
+      const value = set.value(i);
+      if (value !== undefined && 'side' in value) sides[value.rule] = 0;
     }
     const phrases = phraseMatches === undefined ? NOTHING_FOUND.findings : findingsOf(stage, phraseMatches, [], normalised);
     if (parts === undefined) return phrases;
@@ -179,7 +180,7 @@ export function joinSpacedWords(original: string): string | undefined {
 }
 
 /** The matcher entries of category lists, each valued with its rule. */
-function ruleEntries(lists: readonly CategoryList[]): Array<MatcherEntry<Rule>> {
+export function ruleEntries(lists: readonly CategoryList[]): Array<MatcherEntry<Rule>> {
   return lists.flatMap((list) =>
     list.entries.map((entry) => ({
       ...entry,
@@ -222,11 +223,11 @@ export function insideAnother(finding: Finding, others: readonly Finding[]): boo
  */
 export function findRules(
   stage: string,
-  rules: PhraseMatcher<Rule>,
+  rules: PhraseSet<Rule>,
   allow: PhraseMatcher<true> | undefined,
   normalised: NormalisedText,
 ): Finding[] {
-  const matches = rules.match(normalised.text, normalised.alternatives);
+  const matches = rules.match(normalised);
   if (matches.length === 0) return NOTHING_FOUND.findings;
   return findingsOf(stage, matches, allow ? allow.match(normalised.text, normalised.alternatives) : [], normalised);
 }

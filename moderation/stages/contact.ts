@@ -9,8 +9,9 @@
 import { join } from 'node:path';
 import { findAddresses, type Address } from '../contact/addresses.ts';
 import { findPhoneNumbers } from '../contact/phone.ts';
-import { PhraseMatcher, type PhraseMatch } from '../matcher.ts';
+import type { PhraseMatch } from '../matcher.ts';
 import { normalise, toOriginalSpan } from '../normalise.ts';
+import { PhraseBook } from '../phrase-book.ts';
 import { loadList, normalisePhrase } from '../phrases.ts';
 import { DEFAULT_LIST_DIR, NOTHING_FOUND, insideAnother, joinSpacedWords } from '../rules.ts';
 import type { NormalisedText, Stage, TextView } from '../stage.ts';
@@ -24,6 +25,8 @@ type ContactKind = Exclude<(typeof CONTACT_LIST_KINDS)[number], 'ordinary'>;
 export interface ContactStageOptions {
   /** Folder holding `contact.txt` (default: the lists shipped in `moderation/lists/`). */
   listDir?: string;
+  /** A phrase book shared with other stages (their phrases are matched in one scan); default: its own. */
+  phrases?: PhraseBook;
 }
 
 /** A username written right after an intent or platform (`my snap is maya_k22`): has a digit, `_` or inner `.`. */
@@ -98,13 +101,13 @@ function contactFindings(
 export function createContactStage(options: ContactStageOptions = {}): Stage {
   const entries = loadList(join(options.listDir ?? DEFAULT_LIST_DIR, 'contact.txt'), CONTACT_LIST_KINDS);
   const ordinary = new Set(entries.filter((e) => e.tag === 'ordinary').map((e) => e.phrase));
-  const phrases = new PhraseMatcher(entries.filter((e) => e.tag !== 'ordinary')
+  const phrases = (options.phrases ?? new PhraseBook()).add(entries.filter((e) => e.tag !== 'ordinary')
     .map((e) => ({ ...e, value: { kind: e.tag as ContactKind, rule: `${e.tag}:${e.source}` } })));
   const detect = (normalised: NormalisedText): Finding[] => {
     const literal = normalised.literal ?? (normalise(normalised.original).literal as TextView);
     const phones = findPhoneNumbers(literal.text);
     const addresses = findAddresses(literal.text);
-    const matches = phrases.match(normalised.text, normalised.alternatives);
+    const matches = phrases.match(normalised);
     if (phones.length === 0 && addresses.length === 0 && matches.length === 0) return NOTHING_FOUND.findings;
     return contactFindings(normalised, literal, phones, addresses, matches, ordinary);
   };

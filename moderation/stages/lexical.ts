@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { Filter } from 'bad-words';
 import { loadList, normalisePhrase, type ListEntry } from '../phrases.ts';
 import type { PhraseMatcher } from '../matcher.ts';
-import { DEFAULT_LIST_DIR, NOTHING_FOUND, compileAllowList, compileRules, findRules, loadCategoryLists, type CategoryList, type Rule } from '../rules.ts';
+import { PhraseBook } from '../phrase-book.ts';
+import { DEFAULT_LIST_DIR, NOTHING_FOUND, compileAllowList, compileRules, findRules, loadCategoryLists, ruleEntries, type CategoryList, type Rule } from '../rules.ts';
 import type { Stage } from '../stage.ts';
 
 /** Categories of the lexical stage, each read from `<listDir>/<category>.txt`. */
@@ -19,6 +20,8 @@ export interface LexicalStageOptions {
   listDir?: string;
   /** Whether to add the `bad-words` package list as profanity (default true). */
   badWords?: boolean;
+  /** A phrase book shared with other stages (their phrases are matched in one scan); default: its own. */
+  phrases?: PhraseBook;
 }
 
 const key = (entry: Pick<ListEntry, 'phrase' | 'startInside' | 'endInside'>): string =>
@@ -47,8 +50,8 @@ function badWordsList(listDir: string, curated: PhraseMatcher<Rule>): CategoryLi
 export function createLexicalStage(options: LexicalStageOptions = {}): Stage {
   const listDir = options.listDir ?? DEFAULT_LIST_DIR;
   const curated = loadCategoryLists(listDir, LEXICAL_CATEGORIES);
-  const curatedRules = compileRules(curated);
-  const rules = options.badWords === false ? curatedRules : compileRules([...curated, badWordsList(listDir, curatedRules)]);
+  const lists = options.badWords === false ? curated : [...curated, badWordsList(listDir, compileRules(curated))];
+  const rules = (options.phrases ?? new PhraseBook()).add(ruleEntries(lists));
   const allow = compileAllowList(loadList(join(listDir, 'allow.txt')));
   return {
     name: 'lexical',

@@ -13,6 +13,7 @@
  */
 import { join } from 'node:path';
 import { normalise } from '../normalise.ts';
+import { PhraseBook } from '../phrase-book.ts';
 import { DEFAULT_LIST_DIR, GradedRules, NOTHING_FOUND, joinSpacedWords, loadGradedLists } from '../rules.ts';
 import type { NormalisedText, Stage } from '../stage.ts';
 import { adultToStudent, raise } from '../direction.ts';
@@ -25,6 +26,8 @@ export const SAFEGUARDING_CATEGORIES = ['grooming', 'meeting', 'gifts', 'intimat
 export interface SafeguardingStageOptions {
   /** Folder holding `safeguarding/` (default: the lists shipped in `moderation/lists/`). */
   listDir?: string;
+  /** A phrase book shared with other stages (their phrases are matched in one scan); default: its own. */
+  phrases?: PhraseBook;
 }
 
 /** The severity of a safeguarding finding given who wrote to whom. */
@@ -36,7 +39,7 @@ function directed(finding: Finding, request: ScreeningRequest): Finding {
 /** Creates the safeguarding stage; reads and validates its lists now. */
 export function createSafeguardingStage(options: SafeguardingStageOptions = {}): Stage {
   const dir = join(options.listDir ?? DEFAULT_LIST_DIR, 'safeguarding');
-  const rules = new GradedRules(loadGradedLists(dir, SAFEGUARDING_CATEGORIES));
+  const rules = new GradedRules(loadGradedLists(dir, SAFEGUARDING_CATEGORIES), options.phrases ?? new PhraseBook());
   const find = (normalised: NormalisedText): Finding[] => rules.find('safeguarding', normalised);
   return {
     name: 'safeguarding',
