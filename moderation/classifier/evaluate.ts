@@ -17,9 +17,9 @@ export interface LabelMetrics {
 }
 
 /** Scores `vectors` in batches of `batchSize`: one row of label probabilities per vector. */
-export async function scoreAll(forward: SparseForward, vectors: readonly SparseVector[], batchSize = 256): Promise<Float32Array[]> {
+export function scoreAll(forward: SparseForward, vectors: readonly SparseVector[], batchSize = 256): Float32Array[] {
   const rows: Float32Array[] = [];
-  for (let i = 0; i < vectors.length; i += batchSize) rows.push(...(await forward.predict(vectors.slice(i, i + batchSize))));
+  for (let i = 0; i < vectors.length; i += batchSize) rows.push(...forward.predict(vectors.slice(i, i + batchSize)));
   return rows;
 }
 

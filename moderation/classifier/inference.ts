@@ -17,24 +17,27 @@ export class SparseForward {
   }
 
   /** Scores of the vectors with one inference, row after row: `vectors.length × outputs` probabilities. */
-  scores(vectors: readonly SparseVector[]): Promise<Float32Array> {
+  scores(vectors: readonly SparseVector[]): Float32Array {
     return this.scoresOf(pack(vectors));
   }
 
-  /** Scores of a packed batch with one inference, row after row: `batch.rows × outputs` probabilities. */
-  async scoresOf(batch: PackedBatch): Promise<Float32Array> {
+  /**
+   * Scores of a packed batch with one inference, row after row: `batch.rows × outputs`
+   * probabilities. Synchronous: the WASM backend reads its memory at once.
+   */
+  scoresOf(batch: PackedBatch): Float32Array {
     if (batch.rows === 0) return new Float32Array(0);
     const probabilities = tf.tidy(() => forward(batch, this.#weights));
     try {
-      return (await probabilities.data()) as Float32Array;
+      return probabilities.dataSync() as Float32Array;
     } finally {
       probabilities.dispose();
     }
   }
 
   /** Scores of each vector: one `Float32Array` of `outputs` probabilities per input, in order. */
-  async predict(vectors: readonly SparseVector[]): Promise<Float32Array[]> {
-    const flat = await this.scores(vectors);
+  predict(vectors: readonly SparseVector[]): Float32Array[] {
+    const flat = this.scores(vectors);
     return vectors.map((_, row) => flat.subarray(row * this.outputs, (row + 1) * this.outputs));
   }
 

@@ -66,3 +66,13 @@ t.test('metadata that does not match the runtime or the network is refused', asy
   writeFileSync(metadataFile, '{ not json');
   await t.rejects(ToxicityModel.load(dir), { file: metadataFile, message: /not valid JSON/ });
 });
+
+t.test('a batch that fails to featurise leaves nothing behind for the next', async (t) => {
+  const model = await ToxicityModel.load();
+  t.teardown(() => model.close());
+  const texts = ['you are a worthless fucking idiot', 'see you on thursday'].map((text) => normalise(text).text);
+  const alone = await model.scoreTexts(texts);
+  // A missing text makes featurising throw midway through the batch.
+  await t.rejects(model.scoreTexts([texts[0]!, null as unknown as string]), TypeError);
+  t.same([...(await model.scoreTexts(texts))], [...alone], 'the next batch scores as if the failed one never ran');
+});

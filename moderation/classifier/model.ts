@@ -78,7 +78,7 @@ export class ToxicityModel {
   /** Scores a batch of feature vectors with one inference: per-label probabilities, in order. */
   async predict(vectors: readonly SparseVector[]): Promise<LabelScores[]> {
     this.#checkOpen();
-    const rows = await this.#forward.predict(vectors);
+    const rows = this.#forward.predict(vectors);
     return rows.map((row) => Object.fromEntries(LABELS.map((label, i) => [label, row[i] as number])) as LabelScores);
   }
 
@@ -88,7 +88,13 @@ export class ToxicityModel {
    */
   async scoreTexts(normalisedTexts: readonly string[]): Promise<Float32Array> {
     this.#checkOpen();
-    for (const text of normalisedTexts) this.#packer.add(this.#featuriser.featuriseView(text));
+    try {
+      for (const text of normalisedTexts) this.#packer.add(this.#featuriser.featuriseView(text));
+    } catch (error) {
+      // Nothing of a failed batch may stay behind for the next one.
+      this.#packer.take();
+      throw error;
+    }
     return this.#forward.scoresOf(this.#packer.take());
   }
 

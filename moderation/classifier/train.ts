@@ -92,9 +92,9 @@ async function main(): Promise<void> {
   const encoded = await encodeModel(model);
   const shipped = await decodeModel(encoded);
   const forward = new SparseForward(shipped);
-  const validationScores = await scoreAll(forward, vectorsOf(split.validation));
+  const validationScores = scoreAll(forward, vectorsOf(split.validation));
   const thresholds = chooseThresholds(split.validation, validationScores);
-  const testMetrics = labelMetrics(split.test, await scoreAll(forward, vectorsOf(split.test)), thresholds);
+  const testMetrics = labelMetrics(split.test, scoreAll(forward, vectorsOf(split.test)), thresholds);
   printMetrics('validation split (thresholds chosen here, best F1)', labelMetrics(split.validation, validationScores, thresholds));
   printMetrics('held-out test split', testMetrics);
 
