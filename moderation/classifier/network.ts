@@ -1,5 +1,6 @@
 /** The classifier network: its layers-model form (saved and loaded), its sparse forward pass, its masked loss. */
 import * as tf from '@tensorflow/tfjs';
+import { runKernel } from './kernel.ts';
 import { sparseProduct, type PackedBatch } from './sparse.ts';
 
 /** Shape and optimiser of the network; stored in the model metadata. */
@@ -78,8 +79,9 @@ export function mapWeights(weights: NetworkWeights, f: (weight: tf.Tensor) => tf
  * `multiply` is the sparse product of the first layer: `sparseMatMul` when training (it has a gradient).
  */
 export function forward(batch: PackedBatch, weights: NetworkWeights, multiply = sparseProduct): tf.Tensor2D {
-  const hidden = tf.relu(tf.add(multiply(batch, weights.hiddenKernel), weights.hiddenBias));
-  return tf.sigmoid(tf.add(tf.matMul(hidden, weights.outputKernel), weights.outputBias)) as tf.Tensor2D;
+  const hidden = runKernel(tf.Relu, { x: runKernel(tf.Add, { a: multiply(batch, weights.hiddenKernel), b: weights.hiddenBias }) });
+  const product = runKernel(tf.BatchMatMul, { a: hidden, b: weights.outputKernel }, { transposeA: false, transposeB: false });
+  return runKernel<tf.Tensor2D>(tf.Sigmoid, { x: runKernel(tf.Add, { a: product, b: weights.outputBias }) });
 }
 
 /** Mean binary cross-entropy over the labels each example carries (targets equal to `MISSING` are skipped). */

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SparseVector } from './features.ts';
+import { runKernel } from './kernel.ts';
 
 /** A batch of sparse vectors, grouped: entry `e` is kernel row `indices[e]` in group `groups[e]`. */
 export interface PackedBatch {
@@ -152,8 +153,10 @@ function batchTensors(batch: PackedBatch): BatchTensors {
 
 /** The product by segment sums: each group's kernel rows, scaled by the group's value, summed per row. */
 function segmentProduct(kernel: tf.Tensor, t: BatchTensors): tf.Tensor2D {
-  const groupSums = tf.mul(tf.sparse.sparseSegmentSum(kernel, t.indices, t.groups), t.groupValues);
-  return tf.sparse.sparseSegmentSum(groupSums, tf.range(0, t.groupValues.shape[0], 1, 'int32'), t.groupRows) as tf.Tensor2D;
+  const rowSums = runKernel(tf.SparseSegmentSum, { data: kernel, indices: t.indices, segmentIds: t.groups });
+  const groupSums = runKernel(tf.Multiply, { a: rowSums, b: t.groupValues });
+  const groupIds = runKernel(tf.Range, {}, { start: 0, stop: t.groupValues.shape[0], step: 1, dtype: 'int32' });
+  return runKernel<tf.Tensor2D>(tf.SparseSegmentSum, { data: groupSums, indices: groupIds, segmentIds: t.groupRows });
 }
 
 /** The batch times `kernel` (`[rows, units]`), for inference: the same kernels as `sparseMatMul`, no gradient recorded. */
