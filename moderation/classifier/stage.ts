@@ -40,22 +40,14 @@ export class ClassifierStage implements Stage {
   readonly version: string;
   readonly budgetMs: number;
   readonly model: ToxicityModel;
-  readonly #batcher: MicroBatcher<string, Float32Array>;
+  readonly #batcher: MicroBatcher<StageContext, StageOutput>;
   #closed = false;
 
   private constructor(model: ToxicityModel, options: ClassifierStageOptions) {
     this.model = model;
     this.version = model.version;
     this.budgetMs = options.budgetMs;
-    const width = LABELS.length;
-    this.#batcher = new MicroBatcher(
-      async (texts) => {
-        const scores = await model.scoreTexts(texts);
-        return texts.map((_, row) => scores.subarray(row * width, (row + 1) * width));
-      },
-      options,
-      options.onBatch,
-    );
+    this.#batcher = new MicroBatcher((contexts) => this.#screenBatch(contexts), options, options.onBatch);
   }
 
   /**
@@ -72,18 +64,28 @@ export class ClassifierStage implements Stage {
    * `modelThresholds[label]`, else the model's own); scores always. Rejects with a `BatcherError`
    * when the queue is full or inference fails, so the runner holds the message.
    */
-  async screen(context: StageContext): Promise<StageOutput> {
-    const row = await this.#batcher.submit(context.normalised.text);
+  screen(context: StageContext): Promise<StageOutput> {
+    return this.#batcher.submit(context);
+  }
+
+  /** One inference for a batch of texts, then each text's output. */
+  async #screenBatch(contexts: StageContext[]): Promise<StageOutput[]> {
+    const scores = await this.model.scoreTexts(contexts.map((context) => context.normalised.text));
+    return contexts.map((context, row) => this.#output(context, scores, row * LABELS.length));
+  }
+
+  /** The output for the scores at `offset` in `scores` (one per label, in `LABELS` order). */
+  #output(context: StageContext, scores: Float32Array, offset: number): StageOutput {
     const findings: Finding[] = [];
-    const scores: Record<string, number> = {};
+    const byLabel: Record<string, number> = {};
     for (let i = 0; i < LABELS.length; i++) {
       const label = LABELS[i] as Label;
-      const score = row[i] as number;
-      scores[label] = score;
+      const score = scores[offset + i] as number;
+      byLabel[label] = score;
       const threshold = context.modelThresholds?.[label] ?? (this.model.metadata.thresholds[label] as number);
       if (score >= threshold) findings.push({ stage: this.name, category: LABEL_CATEGORIES[label], severity: LABEL_SEVERITIES[label], rule: `model:${label}`, score });
     }
-    return { findings, scores };
+    return { findings, scores: byLabel };
   }
 
   /** Queue depth and batch counters, for metrics. */
