@@ -44,7 +44,8 @@ export async function startEmbedded(progress: Progress, nodeFlags: string[] = []
 /** Starts PostgreSQL, Redis and two nodes, and creates the fixture through the first node. */
 export async function startCluster(progress: Progress, nodeFlags: string[] = []): Promise<ClusterEnv> {
   progress.update('starting PostgreSQL and Redis');
-  const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+  // Durable commits: the fault stage kills PostgreSQL and counts acknowledged messages it lost.
+  const [postgres, redis] = await Promise.all([startPostgres({ durableCommits: true }), startRedis()]);
   const start = (name: string, demoSeed = false) =>
     startNode({ name, databaseUrl: postgres.url, redisUrl: redis.url, demoSeed, nodeFlags });
   progress.update('starting node A (migrations, demo seed)');

@@ -109,8 +109,13 @@ function asPostgresUser(): { uid?: number; gid?: number } {
   return { uid, gid: id('-g') };
 }
 
-/** Starts a throw-away PostgreSQL server with a `trellis` database. */
-export async function startPostgres(): Promise<RunningServer> {
+/**
+ * Starts a throw-away PostgreSQL server with a `trellis` database. Tests run it without waiting for
+ * commits to reach the WAL file (`synchronous_commit=off`: quicker, but a SIGKILL may lose the last
+ * committed transactions); `durableCommits` keeps PostgreSQL's default, as the fault tests that kill
+ * it need. `fsync` stays off either way: killing a process does not lose what the OS holds.
+ */
+export async function startPostgres(options: { durableCommits?: boolean } = {}): Promise<RunningServer> {
   const initdb = postgresBinary('initdb');
   const postgres = postgresBinary('postgres');
   const dir = mkdtempSync(join(tmpdir(), 'trellis-pg-'));
@@ -123,7 +128,7 @@ export async function startPostgres(): Promise<RunningServer> {
   const launch = async (): Promise<ChildProcess> => {
     const args = [
       '-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
-      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200',
+      '-c', 'fsync=off', '-c', `synchronous_commit=${options.durableCommits ? 'on' : 'off'}`, '-c', 'full_page_writes=off', '-c', 'max_connections=200',
     ];
     const child = spawn(postgres, args, { stdio: 'ignore', ...user });
     const { default: pg } = await import('pg');
