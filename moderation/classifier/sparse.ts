@@ -153,8 +153,8 @@ function batchTensors(batch: PackedBatch): BatchTensors {
 
 /** The product by segment sums: each group's kernel rows, scaled by the group's value, summed per row. */
 function segmentProduct(kernel: tf.Tensor, t: BatchTensors): tf.Tensor2D {
-  const rowSums = runKernel(tf.SparseSegmentSum, { data: kernel, indices: t.indices, segmentIds: t.groups });
-  const groupSums = runKernel(tf.Multiply, { a: rowSums, b: t.groupValues });
+  const kernelRowSums = runKernel(tf.SparseSegmentSum, { data: kernel, indices: t.indices, segmentIds: t.groups });
+  const groupSums = runKernel(tf.Multiply, { a: kernelRowSums, b: t.groupValues });
   const groupIds = runKernel(tf.Range, {}, { start: 0, stop: t.groupValues.shape[0], step: 1, dtype: 'int32' });
   return runKernel<tf.Tensor2D>(tf.SparseSegmentSum, { data: groupSums, indices: groupIds, segmentIds: t.groupRows });
 }
