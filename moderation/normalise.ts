@@ -61,11 +61,29 @@ const kindOf = (code: number): number =>
 
 const isWordKind = (kind: number): boolean => kind === LETTER || kind === DIGIT || kind === LEET;
 
-/** Kind of the ASCII unit at `i` of a text. */
-const kindAt = (text: string, i: number): number => ASCII_KINDS[text.charCodeAt(i)] as number;
+/** Bits of `ASCII_CLASSES`: what `asciiState` needs to know of a unit. */
+const PRINTABLE = 1;
+const WORD = 2;
+const IS_LETTER = 4;
+/** Read as leetspeak inside a word (`LEET_READINGS`). */
+const LEETABLE = 8;
+const LEADING = 16;
+const TRAILING = 32;
+/** A separator or an apostrophe: may separate the single letters of a disguised word. */
+const GAP = 64;
+const IS_APOSTROPHE = 128;
 
-/** Whether a unit of that kind may separate the single letters of a disguised word. */
-const isGapKind = (kind: number): boolean => kind === SEPARATOR || kind === APOSTROPHE;
+/** The class bits of each ASCII code (0 for control codes). */
+const ASCII_CLASSES = Uint8Array.from({ length: 128 }, (_, code) => {
+  if (code < 0x20 || code > 0x7e) return 0;
+  const kind = ASCII_KINDS[code] as number;
+  return PRINTABLE | (isWordKind(kind) ? WORD : 0) | (kind === LETTER ? IS_LETTER : 0) | (kind !== LETTER && LEET_READINGS.has(code) ? LEETABLE : 0) |
+    (NOT_LEADING[code] === 1 ? LEADING : 0) | (NOT_TRAILING[code] === 1 ? TRAILING : 0) |
+    (kind === SEPARATOR || kind === APOSTROPHE ? GAP : 0) | (kind === APOSTROPHE ? IS_APOSTROPHE : 0);
+});
+
+/** The class bits of a unit (0 beyond ASCII). */
+const classOf = (code: number): number => (code < 128 ? (ASCII_CLASSES[code] as number) : 0);
 
 /** Builds a string from char codes (chunked: `apply` has an argument limit). */
 function fromCodes(codes: number[]): string {
@@ -163,77 +181,93 @@ const NOT_SIMPLE = 0;
 const UNCHANGED = 1;
 const CHANGED = 2;
 
+/** `CHANGED`, or `NOT_SIMPLE` if the text from `from` on is not printable ASCII without runs of spaces. */
+function changedIfSimple(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((classOf(code) & PRINTABLE) === 0 || (code === 32 && text.charCodeAt(i + 1) === 32)) return NOT_SIMPLE;
+  }
+  return CHANGED;
+}
+
 /**
  * Whether a text is printable ASCII without runs of spaces (its literal view is just the
  * lowercase text: else `NOT_SIMPLE`), and if so whether the main pass would change it
  * (`CHANGED`: a dropped apostrophe, separated single letters, leetspeak or a run of three equal
  * letters) or not (`UNCHANGED`).
  *
- * NOTE: one pass over the text, following the word scans of `dropped` and `hasLeetOrRepeats`
- * exactly (their decisions do not depend on case), so that most messages skip both.
+ * NOTE: one pass over the text that reaches the decisions of `dropped` and `hasLeetOrRepeats`
+ * (which do not depend on case) word by word, so that most messages skip both.
  */
 function asciiState(text: string): number {
   const n = text.length;
-  let changed = false;
   let chainLength = 0;
   let chainLast = -1;
-  for (let i = 0; i < n; ) {
-    const code = text.charCodeAt(i);
-    if (code > 0x7e || code < 0x20 || (code === 32 && text.charCodeAt(i + 1) === 32)) return NOT_SIMPLE;
-    const kind = ASCII_KINDS[code] as number;
-    if (!isWordKind(kind)) {
-      if (kind === APOSTROPHE && i > 0 && i + 1 < n && isWordKind(kindAt(text, i - 1)) && isWordKind(kindAt(text, i + 1))) changed = true;
-      i++;
-      continue;
-    }
-    if (changed) {
-      i++;
-      continue;
-    }
-    // A word: leetspeak inside it (`hasLeetOrRepeats`), three equal letters, and the chain of
-    // single-unit words it continues or breaks (`dropped`).
-    let next = i;
-    let letter = false;
-    let leet = false;
-    let repeats = 0;
-    let previous = -1;
-    let start = -1;
-    let end = -1;
-    for (; next < n; next++) {
-      const unit = text.charCodeAt(next);
-      const unitKind = unit < 128 ? (ASCII_KINDS[unit] as number) : OTHER;
-      if (!isWordKind(unitKind)) break;
-      if (start < 0 && NOT_LEADING[unit] !== 1) start = next;
-      if (start >= 0 && NOT_TRAILING[unit] !== 1) end = next + 1;
-      if (unitKind === LETTER) {
-        const lower = unit | 0x20;
-        repeats = lower === previous ? repeats + 1 : 1;
-        if (repeats >= 3) changed = true;
-        previous = lower;
-      } else previous = -1;
-    }
-    if (start >= 0 && end > start) {
-      for (let k = start; k < end; k++) {
-        const unit = text.charCodeAt(k);
-        if (ASCII_KINDS[unit] === LETTER) letter = true;
-        else leet ||= LEET_READINGS.has(unit);
+  // The word being read: its first unit, its first and past-last units once the symbols that
+  // never lead or trail one are cut, whether it has a letter and a leetspeak unit inside, a
+  // trailing-only symbol that is inside if a later unit is kept, the run of equal letters.
+  let word = -1;
+  let start = -1;
+  let end = -1;
+  let letter = false;
+  let leet = false;
+  let pending = false;
+  let previous = -1;
+  let run = 0;
+  for (let i = 0; i <= n; i++) {
+    const code = i < n ? text.charCodeAt(i) : 32;
+    const bits = classOf(code);
+    if ((bits & PRINTABLE) === 0 || (code === 32 && i + 1 < n && text.charCodeAt(i + 1) === 32)) return NOT_SIMPLE;
+    if ((bits & WORD) !== 0) {
+      if (word < 0) {
+        word = i;
+        start = end = previous = -1;
+        letter = leet = pending = false;
       }
-    } else start = end = next;
-    if (letter && leet) changed = true;
-    const single = end - start === 1;
-    let gapOk = chainLength > 0 && start - chainLast >= 1 && start - chainLast <= 2;
-    for (let k = chainLast; gapOk && k < start; k++) gapOk = isGapKind(kindAt(text, k));
-    if (!(single && gapOk)) {
-      if (chainLength >= 3) changed = true;
-      chainLength = 0;
+      if (start < 0 && (bits & LEADING) !== 0) continue;
+      if (start < 0) start = i;
+      if ((bits & TRAILING) !== 0) {
+        pending = true;
+        previous = -1;
+        continue;
+      }
+      end = i + 1;
+      leet ||= pending;
+      pending = false;
+      if ((bits & IS_LETTER) !== 0) {
+        const lower = code | 0x20;
+        run = lower === previous ? run + 1 : 1;
+        previous = lower;
+        letter = true;
+      } else {
+        previous = -1;
+        leet ||= (bits & LEETABLE) !== 0;
+      }
+      if (run >= 3 || (letter && leet)) return changedIfSimple(text, i + 1);
+      continue;
     }
-    if (single) {
-      chainLength++;
-      chainLast = end;
+    if (word >= 0) {
+      // The word ends: a single unit continues a chain of separated letters (`f.u.c.k`) when
+      // one or two separators follow the previous one; three or more make the main pass drop them.
+      if (start < 0) start = end = i;
+      const single = end - start === 1;
+      let gapOk = chainLength > 0 && start - chainLast >= 1 && start - chainLast <= 2;
+      for (let k = chainLast; gapOk && k < start; k++) gapOk = (classOf(text.charCodeAt(k)) & GAP) !== 0;
+      if (!(single && gapOk)) {
+        if (chainLength >= 3) return changedIfSimple(text, i);
+        chainLength = 0;
+      }
+      if (single) {
+        chainLength++;
+        chainLast = end;
+      }
+      word = -1;
     }
-    i = next;
+    if ((bits & IS_APOSTROPHE) !== 0 && i > 0 && (classOf(text.charCodeAt(i - 1)) & WORD) !== 0 && i + 1 < n && (classOf(text.charCodeAt(i + 1)) & WORD) !== 0) {
+      return changedIfSimple(text, i + 1);
+    }
   }
-  return changed || chainLength >= 3 ? CHANGED : UNCHANGED;
+  return chainLength >= 3 ? CHANGED : UNCHANGED;
 }
 
 /** Builds the literal view of a text that is not simple ASCII (see the module comment). */
@@ -416,6 +450,12 @@ export function normalise(original: string): NormalisedText {
   if (out.alternatives) result.alternatives = out.alternatives;
   return result;
 }
+
+/**
+ * Whether a normalised text is plain: printable ASCII without runs of spaces that normalisation
+ * left as it was (but for case).
+ */
+export const isPlain = (normalised: NormalisedText): boolean => normalised instanceof PlainText;
 
 /** Whether a view's units map one to one onto the original (its offsets are the identity). */
 const isIdentity = (view: TextView): boolean =>
