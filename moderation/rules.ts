@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PhraseMatcher, type MatcherEntry, type PhraseMatch } from './matcher.ts';
 import type { PhraseBook, PhraseSet } from './phrase-book.ts';
-import { toOriginalSpan } from './normalise.ts';
+import { isPlain, toOriginalSpan } from './normalise.ts';
 import { SEVERITY_TAGS, loadList, loadRuleList, type ListEntry, type NearEntry } from './phrases.ts';
 import type { NormalisedText, StageOutput } from './stage.ts';
 import { SEVERITIES, type Finding, type Severity } from './types.ts';
@@ -177,6 +177,11 @@ const SPACED_RUN = /(?<![\p{L}\p{N}])\p{L}(?: \p{L})+(?![\p{L}\p{N}])/gu;
 export function joinSpacedWords(original: string): string | undefined {
   if (!original.includes('  ') || !SPACED_WORDS.test(original)) return undefined;
   return original.replace(SPACED_RUN, (run) => run.replace(/ /g, '')).replace(/\s{2,}/g, ' ');
+}
+
+/** `joinSpacedWords` of a normalised text's original (plain texts have no runs of spaces). */
+export function joinedSpacedWords(normalised: NormalisedText): string | undefined {
+  return isPlain(normalised) ? undefined : joinSpacedWords(normalised.original);
 }
 
 /** The matcher entries of category lists, each valued with its rule. */

@@ -13,7 +13,7 @@ import type { PhraseMatch } from '../matcher.ts';
 import { normalise, toOriginalSpan } from '../normalise.ts';
 import { PhraseBook } from '../phrase-book.ts';
 import { loadList, normalisePhrase } from '../phrases.ts';
-import { DEFAULT_LIST_DIR, NOTHING_FOUND, insideAnother, joinSpacedWords } from '../rules.ts';
+import { DEFAULT_LIST_DIR, NOTHING_FOUND, insideAnother, joinedSpacedWords } from '../rules.ts';
 import type { NormalisedText, Stage, TextView } from '../stage.ts';
 import type { Finding, Span } from '../types.ts';
 
@@ -118,7 +118,7 @@ export function createContactStage(options: ContactStageOptions = {}): Stage {
     screen({ normalised }) {
       const findings = detect(normalised);
       if (findings.length > 0) return { findings };
-      const joined = joinSpacedWords(normalised.original);
+      const joined = joinedSpacedWords(normalised);
       if (joined === undefined) return NOTHING_FOUND;
       const whole = { start: 0, end: normalised.original.length };
       const again = detect(normalise(joined)).map((f) => ({ ...f, span: whole }));

@@ -14,7 +14,7 @@
 import { join } from 'node:path';
 import { normalise } from '../normalise.ts';
 import { PhraseBook } from '../phrase-book.ts';
-import { DEFAULT_LIST_DIR, GradedRules, NOTHING_FOUND, joinSpacedWords, loadGradedLists } from '../rules.ts';
+import { DEFAULT_LIST_DIR, GradedRules, NOTHING_FOUND, joinedSpacedWords, loadGradedLists } from '../rules.ts';
 import type { NormalisedText, Stage } from '../stage.ts';
 import { adultToStudent, raise } from '../direction.ts';
 import type { Finding, ScreeningRequest } from '../types.ts';
@@ -47,7 +47,7 @@ export function createSafeguardingStage(options: SafeguardingStageOptions = {}):
     budgetMs: 50,
     screen({ request, normalised }) {
       let findings = find(normalised);
-      const joined = findings.length === 0 ? joinSpacedWords(normalised.original) : undefined;
+      const joined = findings.length === 0 ? joinedSpacedWords(normalised) : undefined;
       if (joined !== undefined) {
         const whole = { start: 0, end: normalised.original.length };
         findings = find(normalise(joined)).map((f) => ({ ...f, span: whole }));
