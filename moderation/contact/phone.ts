@@ -16,6 +16,12 @@ const SEPARATORS = new Set(Array.from(' .-()+_', (c) => c.charCodeAt(0)));
 const COMMA = 44;
 /** Cheap test for texts that cannot hold a phone number. */
 const MAYBE_NUMBER = /[0-9]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|niner)\b/;
+/**
+ * A phone number has at least `MIN_DIGITS` digits, each a digit or a spelled word (a run of
+ * letters that is a digit word, `oh` or `o`): seven digits, or one spelled word, must be there.
+ */
+const SEVEN_DIGITS = /[0-9](?:[^0-9]*[0-9]){6}/;
+const SPELLED_DIGIT = /(?<![a-z])(?:zero|one|two|three|four|five|six|seven|eight|nine|niner|oh|o)(?![a-z])/;
 
 const MIN_DIGITS = 7;
 const MAX_DIGITS = 15;
@@ -95,7 +101,7 @@ function closeSequence(groups: readonly Group[], found: Array<{ start: number; e
  * from the first to the last digit.
  */
 export function findPhoneNumbers(text: string): Array<{ start: number; end: number }> {
-  if (!MAYBE_NUMBER.test(text)) return [];
+  if (!MAYBE_NUMBER.test(text) || !(SEVEN_DIGITS.test(text) || SPELLED_DIGIT.test(text))) return [];
   const found: Array<{ start: number; end: number }> = [];
   let groups: Group[] = [];
   let gap = 0;
