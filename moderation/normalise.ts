@@ -201,12 +201,14 @@ function changedIfSimple(text: string, from: number): number {
  */
 function asciiState(text: string): number {
   const n = text.length;
+  const classes = ASCII_CLASSES;
   let chainLength = 0;
   let chainLast = -1;
-  // The word being read: its first unit, its first and past-last units once the symbols that
-  // never lead or trail one are cut, whether it has a letter and a leetspeak unit inside, a
-  // trailing-only symbol that is inside if a later unit is kept, the run of equal letters.
-  let word = -1;
+  // The word being read (`inWord`): its first and past-last units once the symbols that never
+  // lead or trail one are cut (`start` is -1 until the first unit kept), whether it has a letter
+  // and a leetspeak unit inside, a trailing-only symbol that is inside if a later unit is kept,
+  // and the run of equal letters.
+  let inWord = false;
   let start = -1;
   let end = -1;
   let letter = false;
@@ -214,60 +216,77 @@ function asciiState(text: string): number {
   let pending = false;
   let previous = -1;
   let run = 0;
-  for (let i = 0; i <= n; i++) {
-    const code = i < n ? text.charCodeAt(i) : 32;
-    const bits = classOf(code);
-    if ((bits & PRINTABLE) === 0 || (code === 32 && i + 1 < n && text.charCodeAt(i + 1) === 32)) return NOT_SIMPLE;
-    if ((bits & WORD) !== 0) {
-      if (word < 0) {
-        word = i;
-        start = end = previous = -1;
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(i);
+    const bits = code < 128 ? (classes[code] as number) : 0;
+    if ((bits & IS_LETTER) !== 0) {
+      if (!inWord) {
+        inWord = true;
+        start = i;
         letter = leet = pending = false;
-      }
-      if (start < 0 && (bits & LEADING) !== 0) continue;
-      if (start < 0) start = i;
-      if ((bits & TRAILING) !== 0) {
-        pending = true;
         previous = -1;
-        continue;
-      }
+      } else if (start < 0) start = i;
       end = i + 1;
       leet ||= pending;
       pending = false;
-      if ((bits & IS_LETTER) !== 0) {
-        const lower = code | 0x20;
-        run = lower === previous ? run + 1 : 1;
+      letter = true;
+      const lower = code | 0x20;
+      if (lower !== previous) {
         previous = lower;
-        letter = true;
-      } else {
-        previous = -1;
-        leet ||= (bits & LEETABLE) !== 0;
-      }
-      if (run >= 3 || (letter && leet)) return changedIfSimple(text, i + 1);
+        run = 1;
+      } else if (++run >= 3) return changedIfSimple(text, i + 1);
+      if (leet) return changedIfSimple(text, i + 1);
       continue;
     }
-    if (word >= 0) {
-      // The word ends: a single unit continues a chain of separated letters (`f.u.c.k`) when
-      // one or two separators follow the previous one; three or more make the main pass drop them.
-      if (start < 0) start = end = i;
-      const single = end - start === 1;
-      let gapOk = chainLength > 0 && start - chainLast >= 1 && start - chainLast <= 2;
-      for (let k = chainLast; gapOk && k < start; k++) gapOk = (classOf(text.charCodeAt(k)) & GAP) !== 0;
-      if (!(single && gapOk)) {
-        if (chainLength >= 3) return changedIfSimple(text, i);
-        chainLength = 0;
+    if ((bits & WORD) !== 0) {
+      if (!inWord) {
+        inWord = true;
+        start = -1;
+        letter = leet = pending = false;
       }
-      if (single) {
+      previous = -1;
+      if (start < 0) {
+        if ((bits & LEADING) !== 0) continue;
+        start = i;
+      }
+      if ((bits & TRAILING) !== 0) {
+        pending = true;
+        continue;
+      }
+      end = i + 1;
+      leet ||= pending || (bits & LEETABLE) !== 0;
+      pending = false;
+      if (leet && letter) return changedIfSimple(text, i + 1);
+      continue;
+    }
+    if ((bits & PRINTABLE) === 0 || (code === 32 && i > 0 && text.charCodeAt(i - 1) === 32)) return NOT_SIMPLE;
+    if (inWord) {
+      inWord = false;
+      if (chainStep(text, start < 0 ? i : start, start < 0 ? i : end, chainLength, chainLast)) {
         chainLength++;
         chainLast = end;
-      }
-      word = -1;
+      } else if (chainLength >= 3) return changedIfSimple(text, i);
+      else chainLength = start >= 0 && end - start === 1 ? ((chainLast = end), 1) : 0;
     }
-    if ((bits & IS_APOSTROPHE) !== 0 && i > 0 && (classOf(text.charCodeAt(i - 1)) & WORD) !== 0 && i + 1 < n && (classOf(text.charCodeAt(i + 1)) & WORD) !== 0) {
+    if ((bits & IS_APOSTROPHE) !== 0 && i > 0 && ((classes[text.charCodeAt(i - 1)] as number) & WORD) !== 0 && ((classOf(text.charCodeAt(i + 1))) & WORD) !== 0) {
       return changedIfSimple(text, i + 1);
     }
   }
+  if (inWord) {
+    if (chainStep(text, start < 0 ? n : start, start < 0 ? n : end, chainLength, chainLast)) chainLength++;
+    else if (chainLength >= 3) return CHANGED;
+  }
   return chainLength >= 3 ? CHANGED : UNCHANGED;
+}
+
+/**
+ * Whether a word `[start, end)` (its symbols cut) continues a chain of single units (`f.u.c.k`):
+ * it is one unit, one or two separators after the chain's last one.
+ */
+function chainStep(text: string, start: number, end: number, chainLength: number, chainLast: number): boolean {
+  if (end - start !== 1 || chainLength === 0 || start - chainLast < 1 || start - chainLast > 2) return false;
+  for (let k = chainLast; k < start; k++) if ((classOf(text.charCodeAt(k)) & GAP) === 0) return false;
+  return true;
 }
 
 /** Builds the literal view of a text that is not simple ASCII (see the module comment). */
