@@ -80,24 +80,41 @@ const PAIRABLE = SIDE_BITS.left | SIDE_BITS.right;
 const overlaps = (a: Finding, b: Finding): boolean =>
   a.span !== undefined && b.span !== undefined && a.span.start < b.span.end && b.span.start < a.span.end;
 
+/** A phrase of the side of a `near` rule that is looked for first (see `GradedRules`). */
+interface Trigger {
+  trigger: number;
+}
+
+/** The length of the shortest phrase of a `near` rule's side. */
+const shortest = (side: readonly ListEntry[]): number => side.reduce((min, e) => Math.min(min, e.phrase.length), Infinity);
+
+/** The side of a `near` rule looked for first: the one whose shortest phrase is longer (short phrases are common words). */
+const triggerSide = (entry: NearEntry): 'left' | 'right' => (shortest(entry.left) > shortest(entry.right) ? 'left' : 'right');
+
 /**
- * Phrase rules and `near` rules of graded lists in one phrase set: one pass over the text finds
- * both, then pairs are checked only among the few parts found.
+ * Phrase rules and `near` rules of graded lists. The shared scan looks for the phrases and for
+ * one side of each `near` rule (its trigger, the rarer-looking side); only when a trigger is
+ * found is the text scanned for every part of every rule, and pairs checked among the few found.
  */
 export class GradedRules {
   readonly #near: NearRule[];
-  readonly #phrases: PhraseSet<Rule | NearPart>;
-  /** Per `near` rule, the `SIDE_BITS` found by the running `find` (all 0 between calls). */
+  readonly #phrases: PhraseSet<Rule | Trigger>;
+  /** Every phrase and every part of the `near` rules, scanned when a trigger is found. */
+  readonly #all: PhraseMatcher<Rule | NearPart>;
+  /** Per `near` rule, the `SIDE_BITS` found by the running `#withPairs` (all 0 between calls). */
   readonly #sides: Uint8Array;
 
-  /** Adds the phrases and `near` rules of `graded` to `book`. */
+  /** Adds the phrases and the triggers of the `near` rules of `graded` to `book`. */
   constructor(graded: GradedLists, book: PhraseBook) {
     this.#near = graded.near.map(({ category, name, entry }) => ({
       category, severity: entry.tag as Severity, rule: `${name}:${entry.source}`, window: entry.window,
     }));
+    const phrases = ruleEntries(graded.lists);
     const parts = graded.near.flatMap(({ entry }, rule) =>
       (['left', 'right', 'unless'] as const).flatMap((side) => entry[side].map((e) => ({ ...e, value: { rule, side } as Rule | NearPart }))));
-    this.#phrases = book.add([...ruleEntries(graded.lists), ...parts]);
+    this.#all = new PhraseMatcher([...phrases, ...parts]);
+    const triggers = graded.near.flatMap(({ entry }, rule) => entry[triggerSide(entry)].map((e) => ({ ...e, value: { trigger: rule } as Rule | Trigger })));
+    this.#phrases = book.add([...phrases, ...triggers]);
     this.#sides = new Uint8Array(this.#near.length);
   }
 
@@ -109,24 +126,36 @@ export class GradedRules {
   find(stage: string, normalised: NormalisedText): Finding[] {
     const set = this.#phrases;
     const count = set.scan(normalised);
-    // NOTE: most texts hold only parts of `near` rules whose other side is missing (`i`, `me`):
-    // those allocate nothing. Parts are kept only for rules whose pairs must be checked.
-    const sides = this.#sides;
     let phraseMatches: Array<PhraseMatch<Rule>> | undefined;
     for (let i = 0; i < count; i++) {
       const value = set.value(i);
       if (value === undefined) continue;
+      if ('trigger' in value) return this.#withPairs(stage, normalised);
+      (phraseMatches ??= []).push({ start: set.start(i), end: set.end(i), value });
+    }
+    return phraseMatches === undefined ? NOTHING_FOUND.findings : findingsOf(stage, phraseMatches, [], normalised);
+  }
+
+  /** `find` once a trigger was found: every phrase and part, then the pairs. */
+  #withPairs(stage: string, normalised: NormalisedText): Finding[] {
+    const all = this.#all;
+    const count = all.scan(normalised.text, normalised.alternatives);
+    // NOTE: parts are kept only for rules whose pairs must be checked (both sides, no exception).
+    const sides = this.#sides;
+    let phraseMatches: Array<PhraseMatch<Rule>> | undefined;
+    for (let i = 0; i < count; i++) {
+      const value = all.matchValue(i);
       if ('side' in value) sides[value.rule] = (sides[value.rule] as number) | SIDE_BITS[value.side];
-      else (phraseMatches ??= []).push({ start: set.start(i), end: set.end(i), value });
+      else (phraseMatches ??= []).push({ start: all.matchStart(i), end: all.matchEnd(i), value });
     }
     let parts: Array<PhraseMatch<NearPart>> | undefined;
     for (let i = 0; i < count; i++) {
-      const value = set.value(i);
-      if (value !== undefined && 'side' in value && sides[value.rule] === PAIRABLE) (parts ??= []).push({ start: set.start(i), end: set.end(i), value });
+      const value = all.matchValue(i);
+      if ('side' in value && sides[value.rule] === PAIRABLE) (parts ??= []).push({ start: all.matchStart(i), end: all.matchEnd(i), value });
     }
     for (let i = 0; i < count; i++) {
-      const value = set.value(i);
-      if (value !== undefined && 'side' in value) sides[value.rule] = 0;
+      const value = all.matchValue(i);
+      if ('side' in value) sides[value.rule] = 0;
     }
     const phrases = phraseMatches === undefined ? NOTHING_FOUND.findings : findingsOf(stage, phraseMatches, [], normalised);
     if (parts === undefined) return phrases;
