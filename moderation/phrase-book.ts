@@ -41,7 +41,9 @@ export class PhraseBook {
       if (value === undefined) owned.set(entry.value, (value = { set, value: entry.value }));
       this.#entries.push({ phrase: entry.phrase, startInside: entry.startInside, endInside: entry.endInside, value });
     }
-    this.#matcher = undefined;
+    // NOTE: compiled now, not at the first scan: a first message must not pay for it inside a
+    // stage's time budget (which would hold it). A shared book compiles once per stage at start-up.
+    this.#matcher = new PhraseMatcher(this.#entries);
     this.#scanned = undefined;
     return new PhraseSet<T>(this, set);
   }
