@@ -1,15 +1,15 @@
 /**
  * One compiled matcher for many phrases over normalised text: a trie walked from each word start
  * (and, for phrases written `*word`, from inside words), word-boundary aware. Compiled once into
- * flat arrays (`trie.ts`); a message costs two array reads per word start plus the length of
- * any partial match, and allocates nothing unless something matches.
+ * flat arrays (`trie.ts`); a message costs a table read per word start plus the length of any
+ * partial match, and allocates nothing unless something matches.
  *
  * While walking it also reads the normaliser's leftovers: an ambiguous leetspeak unit tries its
  * alternatives (`1` as `i` or `l`), a letter repeated once more than the phrase has is absorbed
  * (`fuuck` matches `fuck`), and a space in a phrase matches any run of non-word characters.
  */
 import { isLetterUnit } from './fold.ts';
-import { AT_START, END_INSIDE, EXTEND_START, GAP, INSIDE, NONE, TrieBuilder, childOf, hasEnds, type CompiledTrie } from './trie.ts';
+import { AT_START, END_INSIDE, EXTEND_START, GAP, INSIDE, NONE, TrieBuilder, childOf, endCount, firstEnd, hasEnds, type CompiledTrie } from './trie.ts';
 
 /** A phrase to compile: `phrase` is already normalised (see `normalisePhrase`). */
 export interface MatcherEntry<T> {
@@ -56,19 +56,19 @@ function mayGoOn(trie: CompiledTrie, node: number, code: number, next: number): 
 
 /**
  * `mayGoOn` from the child of each root on each ASCII word unit, for each ASCII unit after it:
- * `table[((root - AT_START) * 36 + firstOf(code)) * 129 + next]` is 1 when a walk may start
- * (`next` 128 for the end of the text).
+ * `table[(rootIndex * 36 + firstOf(code)) * 129 + next]` is 1 when a walk may start (`rootIndex`
+ * 0 at a word start, 1 inside a word; `next` 128 at the end of the text).
  */
 function startTable(trie: CompiledTrie): Uint8Array {
   const table = new Uint8Array(2 * FIRSTS * NEXTS);
-  for (const root of [AT_START, INSIDE]) {
+  [trie.atStart, trie.inside].forEach((root, rootIndex) => {
     for (let code = 0; code < 128; code++) {
       const first = firstOf(code);
       const child = first < 0 ? NONE : childOf(trie, root, code);
       if (child === NONE) continue;
-      for (let next = 0; next < NEXTS; next++) table[((root - AT_START) * FIRSTS + first) * NEXTS + next] = mayGoOn(trie, child, code, next === 128 ? END : next) ? 1 : 0;
+      for (let next = 0; next < NEXTS; next++) table[(rootIndex * FIRSTS + first) * NEXTS + next] = mayGoOn(trie, child, code, next === 128 ? END : next) ? 1 : 0;
     }
-  }
+  });
   return table;
 }
 
@@ -82,8 +82,8 @@ export class PhraseMatcher<T> {
   readonly #startTable: Uint8Array;
   /** Distinct values of the entries; terminals and matches hold indices into it. */
   readonly #values: T[] = [];
-  /** No phrase may begin inside a word: `scan` looks only at word starts. */
-  readonly #noneInside: boolean;
+  /** Per ASCII unit, whether a phrase may begin with it inside a word; undefined when none may. */
+  readonly #insideFirst: Uint8Array | undefined;
   // NOTE: matches of the last scan, in arrays reused from scan to scan (scans are synchronous):
   // most texts match nothing and then allocate nothing.
   #starts = new Int32Array(16);
@@ -109,7 +109,7 @@ export class PhraseMatcher<T> {
     }
     this.#trie = builder.compile();
     this.#startTable = startTable(this.#trie);
-    this.#noneInside = noneInside;
+    this.#insideFirst = noneInside ? undefined : Uint8Array.from({ length: 128 }, (_, unit) => (childOf(this.#trie, this.#trie.inside, unit) === NONE ? 0 : 1));
   }
 
   /**
@@ -119,28 +119,28 @@ export class PhraseMatcher<T> {
   scan(text: string, alternatives?: ReadonlyMap<number, string>): number {
     this.#count = 0;
     const n = text.length;
-    const table = this.#startTable;
-    const noneInside = this.#noneInside;
-    // NOTE: one read of each unit: `code` is the unit at `p`, `next` the one after it.
-    let code = n > 0 ? text.charCodeAt(0) : END;
-    let inWord = false;
+    const inside = this.#insideFirst;
+    const atStart = this.#trie.atStart;
+    const insideRoot = this.#trie.inside;
     for (let p = 0; p < n; p++) {
-      const next = p + 1 < n ? text.charCodeAt(p + 1) : END;
-      const isWord = isWordUnit(code);
-      // A word's start walks from `AT_START`, the units after it from `INSIDE` (skipped when no
-      // phrase may begin inside a word: a walk from an empty root finds nothing).
-      if (isWord && !(inWord && noneInside)) {
-        const root = inWord ? INSIDE : AT_START;
-        const first = firstOf(code);
-        const may = first >= 0 && next < 128
-          ? table[((root - AT_START) * FIRSTS + first) * NEXTS + (next === END ? 128 : next)] === 1
-          : this.#mayStart(root, code, next);
-        // NOTE: `may` reads the main readings only: a walk also starts when the first or second
-        // unit has other readings (`d|scord` reads `dlscord`, and `discord` on the second unit).
-        if (may || (alternatives !== undefined && (alternatives.has(p) || alternatives.has(p + 1)))) this.#walk(root, root, text, p, p, -1, alternatives);
+      const code = text.charCodeAt(p);
+      if (!isWordUnit(code)) continue;
+      // A word starts at `p`: it walks from `AT_START`, the units after it from `INSIDE` (only
+      // units that begin some phrase there, when some phrase may begin inside a word).
+      if (this.#mayStart(0, atStart, code, p + 1 < n ? text.charCodeAt(p + 1) : END, p, alternatives)) this.#walk(atStart, atStart, text, p, p, -1, alternatives);
+      let q = p + 1;
+      if (inside === undefined) {
+        while (q < n && isWordUnit(text.charCodeAt(q))) q++;
+      } else {
+        for (; q < n; q++) {
+          const unit = text.charCodeAt(q);
+          if (!isWordUnit(unit)) break;
+          if ((unit >= 128 || inside[unit] === 1 || alternatives !== undefined) && this.#mayStart(1, insideRoot, unit, q + 1 < n ? text.charCodeAt(q + 1) : END, q, alternatives)) {
+            this.#walk(insideRoot, insideRoot, text, q, q, -1, alternatives);
+          }
+        }
       }
-      inWord = isWord;
-      code = next;
+      p = q;
     }
     return this.#count;
   }
@@ -169,8 +169,15 @@ export class PhraseMatcher<T> {
     return out;
   }
 
-  /** Whether a walk from `root` reading `code` then `next` may emit or go on (see `mayGoOn`). */
-  #mayStart(root: number, code: number, next: number): boolean {
+  /**
+   * Whether a walk from `root` at `p`, reading `code` then `next`, may emit or go on (see
+   * `mayGoOn`). It reads the main readings only: a walk also starts when the first or second
+   * unit has other readings (`d|scord` reads `dlscord`, and `discord` on the second unit).
+   */
+  #mayStart(rootIndex: number, root: number, code: number, next: number, p: number, alternatives: ReadonlyMap<number, string> | undefined): boolean {
+    if (alternatives !== undefined && (alternatives.has(p) || alternatives.has(p + 1))) return true;
+    const first = firstOf(code);
+    if (first >= 0 && next < 128) return this.#startTable[(rootIndex * FIRSTS + first) * NEXTS + (next === END ? 128 : next)] === 1;
     const child = childOf(this.#trie, root, code);
     return child !== NONE && mayGoOn(this.#trie, child, code, next);
   }
@@ -214,7 +221,8 @@ export class PhraseMatcher<T> {
   /** Records the terminals of `node` reached at `q` for a walk from `p`. */
   #emit(node: number, text: string, p: number, q: number, atWordChar: boolean): void {
     const trie = this.#trie;
-    for (let t = trie.endFrom[node] as number; t < (trie.endFrom[node + 1] as number); t++) {
+    const last = firstEnd(trie, node) + endCount(trie, node);
+    for (let t = firstEnd(trie, node); t < last; t++) {
       const flags = trie.endFlags[t] as number;
       if (atWordChar && (flags & END_INSIDE) === 0) continue;
       let start = p;

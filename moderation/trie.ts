@@ -1,24 +1,26 @@
 /**
- * The compiled form of a phrase trie: nodes are numbers, numbered breadth first so that the
- * first levels (read by most walks) sit together; each node's edges sit in a slice of two flat
- * arrays, and nodes with many children also get a row of direct transitions on `a-z`, `0-9` and
- * the gap. Its terminals sit in a slice of two other flat arrays. Built once by `TrieBuilder`;
- * read on the hot path by `PhraseMatcher` without touching an object per node.
+ * The compiled form of a phrase trie: one typed array holds every node as a record at its
+ * offset (the node's number), breadth first so that the first levels (read by most walks) sit
+ * together, and a node's header, terminals and children share a few cache lines:
  *
- * NOTE: compact on purpose: the lists make tries of tens of thousands of nodes, and a full row
- * per node would not stay in the processor's caches.
+ *   [header, first terminal, terminal count, (row of 37 children,) unit, child, unit, child...]
+ *
+ * The header has bit `HAS_ENDS` when phrases end at the node, bit `ROW` when it has a row of
+ * direct children on `a-z`, `0-9` and the gap (nodes with many children), and the number of
+ * (unit, child) pairs after it (for a node with a row, children on other units). Terminals sit
+ * in two other arrays. Built once by `TrieBuilder`; read on the hot path by `PhraseMatcher`.
  */
 
 /** The unit that stands for a run of non-word characters in a phrase. */
 export const GAP = 32;
 
-/** No node: a transition that does not exist (no node is ever the child `0`). */
+/** No node: a transition that does not exist (no node is at offset 0). */
 export const NONE = 0;
 
-/** The root of phrases read from a word start. */
+/** The builder's root of phrases read from a word start. */
 export const AT_START = 1;
 
-/** The root of phrases that may also begin inside a word. */
+/** The builder's root of phrases that may also begin inside a word. */
 export const INSIDE = 2;
 
 /** Terminal flag: the phrase may end inside a word. */
@@ -27,47 +29,62 @@ export const END_INSIDE = 1;
 /** Terminal flag: the phrase may begin inside a word (its match widens to the word start). */
 export const EXTEND_START = 2;
 
-/** Transitions in a row of direct transitions. */
+/** Header bit: phrases end at the node. */
+const HAS_ENDS = 1;
+/** Header bit: the node has a row of direct children. */
+const ROW = 2;
+/** Header bits below the number of pairs. */
+const PAIRS_SHIFT = 2;
+/** Offsets of a record's fields. */
+const FIRST_END = 1;
+const END_COUNT = 2;
+const CHILDREN = 3;
+
+/** Children in a row. */
 const SLOTS = 37;
 
-/** Nodes with at least this many children get a row of direct transitions. */
+/** Nodes with at least this many children get a row. */
 const ROW_FROM = 4;
 
-/** Slot of a unit in a row of direct transitions, or -1 for other units. */
+/** Slot of a unit in a row, or -1 for other units. */
 const slotOf = (code: number): number => (code >= 97 && code <= 122 ? code - 97 : code >= 48 && code <= 57 ? code - 22 : code === GAP ? 36 : -1);
 
 /** A trie compiled into flat arrays (see the module comment). */
 export interface CompiledTrie {
-  /** Edges of `node`: indices `[edgeFrom[node], edgeFrom[node + 1])` of `edgeUnit` and `edgeChild`. */
-  readonly edgeFrom: Int32Array;
-  readonly edgeUnit: Uint16Array;
-  readonly edgeChild: Int32Array;
-  /** `row[node]`: the node's row in `rows`, or -1 when it has few children. */
-  readonly row: Int32Array;
-  /** `rows[row * 37 + slot]`: the child on the unit of that slot, or `NONE`. */
-  readonly rows: Int32Array;
-  /** Terminals of `node`: indices `[endFrom[node], endFrom[node + 1])` of `endValue` and `endFlags`. */
-  readonly endFrom: Int32Array;
-  /** The index of the terminal's value (equal values share an index). */
+  /** The node records. */
+  readonly nodes: Int32Array;
+  /** Offsets of the roots `AT_START` and `INSIDE`. */
+  readonly atStart: number;
+  readonly inside: number;
+  /** The index of each terminal's value (equal values share an index). */
   readonly endValue: Int32Array;
-  /** `END_INSIDE` and `EXTEND_START` bits of the terminal. */
+  /** `END_INSIDE` and `EXTEND_START` bits of each terminal. */
   readonly endFlags: Uint8Array;
 }
 
 /** The child of `node` on unit `code` in a compiled trie, or `NONE`. */
 export function childOf(trie: CompiledTrie, node: number, code: number): number {
-  const row = trie.row[node] as number;
-  if (row >= 0) {
+  const nodes = trie.nodes;
+  const header = nodes[node] as number;
+  let from = node + CHILDREN;
+  if ((header & ROW) !== 0) {
     const slot = slotOf(code);
-    if (slot >= 0) return trie.rows[row * SLOTS + slot] as number;
+    if (slot >= 0) return nodes[from + slot] as number;
+    from += SLOTS;
   }
-  const to = trie.edgeFrom[node + 1] as number;
-  for (let e = trie.edgeFrom[node] as number; e < to; e++) if (trie.edgeUnit[e] === code) return trie.edgeChild[e] as number;
+  const to = from + 2 * (header >>> PAIRS_SHIFT);
+  for (let e = from; e < to; e += 2) if (nodes[e] === code) return nodes[e + 1] as number;
   return NONE;
 }
 
-/** Whether `node` ends some phrase. */
-export const hasEnds = (trie: CompiledTrie, node: number): boolean => trie.endFrom[node] !== trie.endFrom[node + 1];
+/** Whether phrases end at `node`. */
+export const hasEnds = (trie: CompiledTrie, node: number): boolean => ((trie.nodes[node] as number) & HAS_ENDS) !== 0;
+
+/** The index (in `endValue` and `endFlags`) of the first terminal of `node`. */
+export const firstEnd = (trie: CompiledTrie, node: number): number => trie.nodes[node + FIRST_END] as number;
+
+/** The number of terminals of `node`. */
+export const endCount = (trie: CompiledTrie, node: number): number => trie.nodes[node + END_COUNT] as number;
 
 /** Builds a trie with the roots `AT_START` and `INSIDE`, then compiles it. */
 export class TrieBuilder {
@@ -104,46 +121,47 @@ export class TrieBuilder {
 
   /** The compiled trie (see the module comment). */
   compile(): CompiledTrie {
-    const count = this.#ends.length;
-    const order = [NONE, AT_START, INSIDE];
-    const number = new Int32Array(count);
+    // Breadth first from the roots: the order of the records, and their offsets.
+    const order = [AT_START, INSIDE];
+    const offset = new Int32Array(this.#ends.length);
+    let size = 1;
     for (let i = 0; i < order.length; i++) {
       const node = order[i] as number;
-      number[node] = i;
-      if (node !== NONE) for (const unit of [...(this.#children[node] as Map<number, number>).keys()].sort((a, b) => a - b)) order.push((this.#children[node] as Map<number, number>).get(unit) as number);
+      const children = this.#children[node] as Map<number, number>;
+      offset[node] = size;
+      const row = children.size >= ROW_FROM;
+      let pairs = 0;
+      for (const unit of [...children.keys()].sort((a, b) => a - b)) {
+        order.push(children.get(unit) as number);
+        if (!row || slotOf(unit) < 0) pairs++;
+      }
+      size += CHILDREN + (row ? SLOTS : 0) + 2 * pairs;
     }
-    const edgeFrom = new Int32Array(count + 1);
-    const units: number[] = [];
-    const children: number[] = [];
-    const row = new Int32Array(count).fill(-1);
-    const rows: number[] = [];
-    const endFrom = new Int32Array(count + 1);
+    const nodes = new Int32Array(size);
     const values: number[] = [];
     const flags: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const node = order[i] as number;
-      const edges = [...(this.#children[node] as Map<number, number>)].sort((a, b) => a[0] - b[0]);
-      if (edges.length >= ROW_FROM) {
-        row[i] = rows.length / SLOTS;
-        const start = rows.length;
-        for (let slot = 0; slot < SLOTS; slot++) rows.push(NONE);
-        for (const [unit, child] of edges) if (slotOf(unit) >= 0) rows[start + slotOf(unit)] = number[child] as number;
-      }
-      for (const [unit, child] of edges) {
-        units.push(unit);
-        children.push(number[child] as number);
-      }
-      edgeFrom[i + 1] = units.length;
+    for (const node of order) {
+      const at = offset[node] as number;
+      const children = [...(this.#children[node] as Map<number, number>)].sort((a, b) => a[0] - b[0]);
       const ends = this.#ends[node] as number[];
+      const row = children.length >= ROW_FROM;
+      let pair = at + CHILDREN + (row ? SLOTS : 0);
+      for (const [unit, child] of children) {
+        if (row && slotOf(unit) >= 0) nodes[at + CHILDREN + slotOf(unit)] = offset[child] as number;
+        else {
+          nodes[pair++] = unit;
+          nodes[pair++] = offset[child] as number;
+        }
+      }
+      const pairs = (pair - (at + CHILDREN + (row ? SLOTS : 0))) / 2;
+      nodes[at] = (pairs << PAIRS_SHIFT) | (row ? ROW : 0) | (ends.length > 0 ? HAS_ENDS : 0);
+      nodes[at + FIRST_END] = values.length;
+      nodes[at + END_COUNT] = ends.length / 2;
       for (let k = 0; k < ends.length; k += 2) {
         values.push(ends[k] as number);
         flags.push(ends[k + 1] as number);
       }
-      endFrom[i + 1] = values.length;
     }
-    return {
-      edgeFrom, edgeUnit: Uint16Array.from(units), edgeChild: Int32Array.from(children), row, rows: Int32Array.from(rows),
-      endFrom, endValue: Int32Array.from(values), endFlags: Uint8Array.from(flags),
-    };
+    return { nodes, atStart: offset[AT_START] as number, inside: offset[INSIDE] as number, endValue: Int32Array.from(values), endFlags: Uint8Array.from(flags) };
   }
 }
