@@ -29,16 +29,13 @@ export const END_INSIDE = 1;
 /** Terminal flag: the phrase may begin inside a word (its match widens to the word start). */
 export const EXTEND_START = 2;
 
-/** Header bit: phrases end at the node. */
+/** Header bits: phrases end at the node; the node has a row of direct children. */
 const HAS_ENDS = 1;
-/** Header bit: the node has a row of direct children. */
 const ROW = 2;
 /** Header bits below the number of pairs. */
 const PAIRS_SHIFT = 2;
-/** Offsets of a record's fields. */
-const FIRST_END = 1;
-const END_COUNT = 2;
-const CHILDREN = 3;
+/** Offsets of a record's fields after the header. */
+const { FIRST_END, END_COUNT, CHILDREN } = { FIRST_END: 1, END_COUNT: 2, CHILDREN: 3 } as const;
 
 /** Children in a row. */
 const SLOTS = 37;
