@@ -93,13 +93,17 @@ const triggerSide = (entry: NearEntry): 'left' | 'right' => (shortest(entry.left
 
 /**
  * Phrase rules and `near` rules of graded lists. The shared scan looks for the phrases and for
- * one side of each `near` rule (its trigger, the rarer-looking side); only when a trigger is
- * found is the text scanned for every part of every rule, and pairs checked among the few found.
+ * one side of each `near` rule (its trigger, the rarer-looking side); a trigger found sends the
+ * text through a small matcher of that rule's other side and exceptions, and only when the other
+ * side is there without an exception is the text scanned for every part of every rule, and pairs
+ * checked among the few found.
  */
 export class GradedRules {
   readonly #near: NearRule[];
   readonly #phrases: PhraseSet<Rule | Trigger>;
-  /** Every phrase and every part of the `near` rules, scanned when a trigger is found. */
+  /** Per `near` rule, its other side (`true`) and its exceptions (`false`). */
+  readonly #others: Array<PhraseMatcher<boolean>>;
+  /** Every phrase and every part of the `near` rules, scanned when a pair may be there. */
   readonly #all: PhraseMatcher<Rule | NearPart>;
   /** Per `near` rule, the `SIDE_BITS` found by the running `#withPairs` (all 0 between calls). */
   readonly #sides: Uint8Array;
@@ -114,6 +118,10 @@ export class GradedRules {
       (['left', 'right', 'unless'] as const).flatMap((side) => entry[side].map((e) => ({ ...e, value: { rule, side } as Rule | NearPart }))));
     this.#all = new PhraseMatcher([...phrases, ...parts]);
     const triggers = graded.near.flatMap(({ entry }, rule) => entry[triggerSide(entry)].map((e) => ({ ...e, value: { trigger: rule } as Rule | Trigger })));
+    this.#others = graded.near.map(({ entry }) => new PhraseMatcher([
+      ...entry[triggerSide(entry) === 'left' ? 'right' : 'left'].map((e) => ({ ...e, value: true })),
+      ...entry.unless.map((e) => ({ ...e, value: false })),
+    ]));
     this.#phrases = book.add([...phrases, ...triggers]);
     this.#sides = new Uint8Array(this.#near.length);
   }
@@ -127,16 +135,30 @@ export class GradedRules {
     const set = this.#phrases;
     const count = set.scan(normalised);
     let phraseMatches: Array<PhraseMatch<Rule>> | undefined;
+    let pairs = false;
     for (let i = 0; i < count; i++) {
       const value = set.value(i);
       if (value === undefined) continue;
-      if ('trigger' in value) return this.#withPairs(stage, normalised);
-      (phraseMatches ??= []).push({ start: set.start(i), end: set.end(i), value });
+      if ('trigger' in value) pairs ||= this.#otherSide(value.trigger, normalised);
+      else (phraseMatches ??= []).push({ start: set.start(i), end: set.end(i), value });
     }
+    if (pairs) return this.#withPairs(stage, normalised);
     return phraseMatches === undefined ? NOTHING_FOUND.findings : findingsOf(stage, phraseMatches, [], normalised);
   }
 
-  /** `find` once a trigger was found: every phrase and part, then the pairs. */
+  /** Whether the other side of `near` rule `rule` is in the text and none of its exceptions. */
+  #otherSide(rule: number, normalised: NormalisedText): boolean {
+    const others = this.#others[rule] as PhraseMatcher<boolean>;
+    const count = others.scan(normalised.text, normalised.alternatives);
+    let found = false;
+    for (let i = 0; i < count; i++) {
+      if (!others.matchValue(i)) return false;
+      found = true;
+    }
+    return found;
+  }
+
+  /** `find` once a pair may be there: every phrase and part, then the pairs. */
   #withPairs(stage: string, normalised: NormalisedText): Finding[] {
     const all = this.#all;
     const count = all.scan(normalised.text, normalised.alternatives);

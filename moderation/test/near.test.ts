@@ -53,6 +53,18 @@ t.test('a near rule needs both sides within the window, in one sentence, without
   t.same(rules('secret'), [], 'one side alone is nothing');
 });
 
+t.test('one side of a near rule without the other, or with an exception, leaves the phrases and the other rules as they are', async (t) => {
+  const stage = stageWith('high keep quiet\nmedium near 3 (secret|delete) & (parents|coordinator) unless surprise\nlow near 3 hide & teacher\n');
+  const rules = (text: string): string[] =>
+    screenWith(stage, text, fromStudent).findings.map((f) => `${f.rule}@${f.span ? text.slice(f.span.start, f.span.end) : ''}`);
+  const secret = 'grooming:near 3 (secret|delete) & (parents|coordinator) unless surprise';
+  const hide = 'grooming:near 3 hide & teacher';
+  t.same(rules('keep quiet, your parents know'), ['grooming:keep quiet@keep quiet'], 'a side alone');
+  t.same(rules('a surprise: hide it from the teacher and keep it secret from your parents'), [`${hide}@hide it from the teacher`], 'an exception of one rule');
+  t.same(rules('keep quiet and hide it from the teacher'), ['grooming:keep quiet@keep quiet', `${hide}@hide it from the teacher`]);
+  t.same(rules('hide the secret from your parents and the teacher'), [`${secret}@secret from your parents`], 'both triggers, one pair close enough');
+});
+
 t.test('shipped near rules catch unseen phrasings and spare ordinary mentoring talk', async (t) => {
   const stage = createSafeguardingStage();
   const categories = (text: string, direction = { senderRole: 'mentor' as Role, recipientRoles: ['student' as Role] }): string[] =>
