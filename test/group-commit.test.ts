@@ -1,8 +1,8 @@
 import t from 'tap';
-import { GroupCommit, type BatchEntry } from '../server/messaging/group-commit.ts';
+import { GroupCommit, type GroupCommitOptions } from '../server/messaging/group-commit.ts';
 
 /** A queue whose writer records its batches and answers each item with its double. */
-function recordingQueue(maxBatch: number, write?: (batch: BatchEntry<string, string>[]) => Promise<void>) {
+function recordingQueue(maxBatch: number, write?: GroupCommitOptions<string, string>['write']) {
   const batches: string[][] = [];
   const depths: number[] = [];
   const queue = new GroupCommit<string, string>({
@@ -47,4 +47,25 @@ t.test('a writer that throws or forgets a request rejects what it left unanswere
   const forgetful = recordingQueue(10, async () => {});
   await t.rejects(forgetful.queue.submit('a'), /left a request unanswered/);
   t.same(await forgetful.queue.submit('b').catch(() => 'rejected again'), 'rejected again', 'the queue keeps working');
+});
+
+t.test('a writer that resolves early lets the next batch start while its own still finishes', async (t) => {
+  const events: string[] = [];
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const { queue } = recordingQueue(10, async (batch) => {
+    events.push(`write ${batch.map((entry) => entry.item).join(',')}`);
+    if (batch[0]!.item === 'b') return void batch[0]!.resolve('b');
+    // 'a' is still finishing when 'b' is written, and its writer forgets to answer it.
+    return { finishing: released.then(() => void events.push('a finished')) };
+  });
+  const first = queue.submit('a');
+  let firstSettled = false;
+  void first.catch(() => {}).finally(() => (firstSettled = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(await queue.submit('b'), 'b', 'the next batch is written and answered meanwhile');
+  t.notOk(firstSettled, 'the first is not settled before it finishes');
+  release();
+  await t.rejects(first, /left a request unanswered/, 'what a finished batch left unanswered is rejected');
+  t.same(events, ['write a', 'write b', 'a finished']);
 });

@@ -2,7 +2,8 @@
  * Group commit: requests that arrive while a batch is being written wait and are written together in
  * the next batch, so the fixed cost of a transaction (its round trips, its locks, its commit) is paid
  * once per batch instead of once per request. Under light load a batch holds one request and adds
- * no delay; under heavy load batches grow instead of queues.
+ * no delay; under heavy load batches grow instead of queues. The work that follows a batch's commit
+ * (answering and publishing) may run while the next batch is written.
  */
 
 /** One request in a batch, settled by the batch writer. */
@@ -14,8 +15,12 @@ export interface BatchEntry<Item, Result> {
 
 /** How batches are formed and written. */
 export interface GroupCommitOptions<Item, Result> {
-  /** Writes one batch and settles every entry of it (entries it leaves unsettled are rejected). */
-  write(batch: BatchEntry<Item, Result>[]): Promise<void>;
+  /**
+   * Writes one batch and settles every entry of it (entries it leaves unsettled are rejected). It may
+   * resolve early, with `{ finishing }`: the next batch starts at once, and the entries are settled
+   * by the time `finishing` resolves.
+   */
+  write(batch: BatchEntry<Item, Result>[]): Promise<void | { finishing: Promise<void> }>;
   /** Largest batch. */
   maxBatch: number;
   /**
@@ -90,12 +95,16 @@ export class GroupCommit<Item, Result> {
         entry.reject(error);
       },
     }));
-    let failure: unknown = new Error('the batch writer left a request unanswered');
+    const rejectUnsettled = (failure: unknown) => {
+      for (const entry of batch) if (!settled.has(entry)) entry.reject(failure);
+    };
+    const unanswered = new Error('the batch writer left a request unanswered');
     try {
-      await this.#options.write(tracked);
+      const written = await this.#options.write(tracked);
+      if (written) void written.finishing.then(() => rejectUnsettled(unanswered), rejectUnsettled);
+      else rejectUnsettled(unanswered);
     } catch (error) {
-      failure = error;
+      rejectUnsettled(error);
     }
-    for (const entry of batch) if (!settled.has(entry)) entry.reject(failure);
   }
 }

@@ -127,8 +127,12 @@ export class SendBatchWriter {
     this.#deps = deps;
   }
 
-  /** Writes one batch and settles each of its sends with an acknowledgement or a refusal. */
-  async write(batch: BatchEntry<PendingSend, AckFrame>[]): Promise<void> {
+  /**
+   * Writes one batch and settles each of its sends with an acknowledgement or a refusal. Resolves once
+   * the batch is committed and its messages are handed to the bus in order; `finishing` resolves when
+   * every send is answered.
+   */
+  async write(batch: BatchEntry<PendingSend, AckFrame>[]): Promise<void | { finishing: Promise<void> }> {
     const started = performance.now();
     const checked = await Promise.all(
       batch.map((entry) =>
@@ -149,16 +153,16 @@ export class SendBatchWriter {
     // looks for earlier ones; a resend makes its insert fail on the unique key, and the retry looks.
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#attempt(admitted, timer, attempt > 1);
-        timer.total();
-        return;
+        const { answered } = await this.#attempt(admitted, timer, attempt > 1);
+        return { finishing: answered.then(() => timer.total()) };
       } catch (error) {
         if (!lostRace(error) || attempt === ATTEMPTS) throw error;
       }
     }
   }
 
-  async #attempt(admitted: Admitted[], timer: ReturnType<typeof stageTimer>, findEarlier: boolean): Promise<void> {
+  /** One try at a batch; resolves once committed, with the answering and publishing under way. */
+  async #attempt(admitted: Admitted[], timer: ReturnType<typeof stageTimer>, findEarlier: boolean): Promise<{ answered: Promise<void> }> {
     const { prisma } = this.#deps;
     const at = new Date();
     const conversationIds = [...new Set(admitted.map((send) => send.conversation.id))];
@@ -188,11 +192,13 @@ export class SendBatchWriter {
     // node killed mid-send): publish again. Recipients drop sequence numbers they already hold.
     // Blocked messages are published too (without their text, and shown to nobody) so that sockets
     // and caches move past their sequence numbers instead of taking them for a gap.
-    await Promise.all([
+    // Every publish is issued here, before the next batch can issue its own, so the bus carries each
+    // conversation's messages in sequence order while the next batch is already being written.
+    const answered = Promise.all([
       ...committed.stored.map(({ send, message }) => this.#answer(send, message, true)),
       ...repeats.map((send) => this.#answer(send, send.earlier, send.earlier.conversationId === send.conversation.id)),
-    ]);
-    timer.lap('publish');
+    ]).then(() => timer.lap('publish'));
+    return { answered };
   }
 
   /**
