@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { coalescingSocket } from '../realtime/coalescing-socket.ts';
 import { Connection, type VideoGateway } from '../realtime/connection.ts';
 import { listConversationCursors } from '../repositories/messages.ts';
 import { userOf } from '../plugins/auth.ts';
@@ -24,7 +25,7 @@ const socketRoute: FastifyPluginAsync<SocketRouteOptions> = async (fastify, opti
       schema: { hide: true, querystring: { type: 'object', properties: { token: { type: 'string' } } } },
     },
     (socket, request) => {
-      const connection = new Connection(socket, userOf(request), {
+      const connection = new Connection(coalescingSocket(socket), userOf(request), {
         hub: fastify.hub,
         messages: fastify.messages,
         rateLimiter: fastify.messageRateLimiter,

@@ -1,0 +1,34 @@
+/**
+ * Adapts a `ws` socket to the connection's `ClientSocket`, so that the frames written to one socket
+ * in one turn of the event loop (a batch of messages fanned out at once) leave in one write to the
+ * kernel instead of one each.
+ */
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import type { ClientSocket } from './connection.ts';
+
+/** Wraps `socket`; frames sent in the same tick are corked together and flushed on the next tick. */
+export function coalescingSocket(socket: WebSocket): ClientSocket {
+  // NOTE: ws exposes no way to batch frames; its TCP socket is `_socket`, and corking it is safe:
+  // ws's own cork/uncork pairs nest inside ours.
+  const tcp = (socket as unknown as { _socket?: Socket })._socket;
+  let corked = false;
+  const flush = () => {
+    corked = false;
+    tcp?.uncork();
+  };
+  return {
+    send(text) {
+      if (tcp && !corked && !tcp.destroyed) {
+        corked = true;
+        tcp.cork();
+        process.nextTick(flush);
+      }
+      socket.send(text);
+    },
+    close: (code, reason) => socket.close(code, reason),
+    get bufferedAmount() {
+      return socket.bufferedAmount;
+    },
+  };
+}

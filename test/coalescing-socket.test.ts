@@ -1,0 +1,39 @@
+import t from 'tap';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+import { coalescingSocket } from '../server/realtime/coalescing-socket.ts';
+
+t.test('frames sent in one tick leave together, in order, and the socket is flushed after the tick', async (t) => {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  t.teardown(() => server.close());
+  await new Promise((resolve) => server.once('listening', resolve));
+  const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  t.teardown(() => client.terminate());
+  const raw = await accepted;
+  const tcp = (raw as unknown as { _socket: Socket })._socket;
+  const socket = coalescingSocket(raw);
+
+  const received: string[] = [];
+  const all = new Promise<void>((resolve) => client.on('message', (data) => received.push(data.toString()) === 103 && resolve()));
+  for (let i = 0; i < 100; i++) socket.send(`frame ${i}`);
+  t.equal(tcp.writableCorked, 1, 'corked while the tick runs');
+  const writes: number[] = [];
+  const write = tcp._writev!.bind(tcp);
+  tcp._writev = (chunks, callback) => {
+    writes.push(chunks.length);
+    write(chunks, callback);
+  };
+  await new Promise((resolve) => process.nextTick(resolve));
+  t.equal(tcp.writableCorked, 0, 'flushed on the next tick');
+  t.same(writes, [200], 'one write carries the 100 frames (a header and a payload each)');
+  for (const i of [100, 101, 102]) {
+    socket.send(`frame ${i}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await all;
+  t.same(received, Array.from({ length: 103 }, (_, i) => `frame ${i}`), 'every frame arrives, in order');
+  socket.close(1000, 'done');
+  await new Promise((resolve) => client.once('close', resolve));
+  t.doesNotThrow(() => socket.send('after close'), 'sending after close does not throw');
+});
