@@ -75,11 +75,39 @@ function startTable(trie: CompiledTrie): Uint8Array {
 /** The shared, frozen result of a text without matches. */
 const NO_MATCHES: readonly PhraseMatch<never>[] = Object.freeze([]);
 
+/** In a `secondTable`: the walk must begin at the root (see `secondTable`). */
+const FROM_ROOT = -1;
+
+/**
+ * Where a walk stands after reading two ASCII word units from each root, for walks that nothing
+ * can branch or emit before: `table[(rootIndex * 36 + firstOf(code)) * 36 + firstOf(next)]` is the
+ * node reached (`NONE` when no phrase begins so), or `FROM_ROOT` when a phrase ends after the first
+ * unit or the second repeats it (a repeat may be absorbed).
+ */
+function secondTable(trie: CompiledTrie): Int32Array {
+  const table = new Int32Array(2 * FIRSTS * FIRSTS);
+  [trie.atStart, trie.inside].forEach((root, rootIndex) => {
+    for (let code = 0; code < 128; code++) {
+      const first = firstOf(code);
+      if (first < 0) continue;
+      const child = childOf(trie, root, code);
+      for (let next = 0; next < 128; next++) {
+        const second = firstOf(next);
+        if (second < 0 || child === NONE) continue;
+        table[(rootIndex * FIRSTS + first) * FIRSTS + second] = hasEnds(trie, child) || next === code ? FROM_ROOT : childOf(trie, child, next);
+      }
+    }
+  });
+  return table;
+}
+
 /** Many phrases compiled into one word-aware trie. */
 export class PhraseMatcher<T> {
   readonly #trie: CompiledTrie;
   /** Whether a walk may start, by root, first unit and next unit (see `startTable`). */
   readonly #startTable: Uint8Array;
+  /** The node after two ASCII word units, by root, first and second unit (see `secondTable`). */
+  readonly #secondTable: Int32Array;
   /** Distinct values of the entries; terminals and matches hold indices into it. */
   readonly #values: T[] = [];
   /** Per ASCII unit, whether a phrase may begin with it inside a word; undefined when none may. */
@@ -109,6 +137,7 @@ export class PhraseMatcher<T> {
     }
     this.#trie = builder.compile();
     this.#startTable = startTable(this.#trie);
+    this.#secondTable = secondTable(this.#trie);
     this.#insideFirst = noneInside ? undefined : Uint8Array.from({ length: 128 }, (_, unit) => (childOf(this.#trie, this.#trie.inside, unit) === NONE ? 0 : 1));
   }
 
@@ -127,7 +156,7 @@ export class PhraseMatcher<T> {
       if (!isWordUnit(code)) continue;
       // A word starts at `p`: it walks from `AT_START`, the units after it from `INSIDE` (only
       // units that begin some phrase there, when some phrase may begin inside a word).
-      if (this.#mayStart(0, atStart, code, p + 1 < n ? text.charCodeAt(p + 1) : END, p, alternatives)) this.#walk(atStart, atStart, text, p, p, -1, alternatives);
+      this.#start(0, atStart, text, p, code, p + 1 < n ? text.charCodeAt(p + 1) : END, alternatives);
       let q = p + 1;
       if (inside === undefined) {
         while (q < n && isWordUnit(text.charCodeAt(q))) q++;
@@ -135,9 +164,7 @@ export class PhraseMatcher<T> {
         for (; q < n; q++) {
           const unit = text.charCodeAt(q);
           if (!isWordUnit(unit)) break;
-          if ((unit >= 128 || inside[unit] === 1 || alternatives !== undefined) && this.#mayStart(1, insideRoot, unit, q + 1 < n ? text.charCodeAt(q + 1) : END, q, alternatives)) {
-            this.#walk(insideRoot, insideRoot, text, q, q, -1, alternatives);
-          }
+          if (unit >= 128 || inside[unit] === 1 || alternatives !== undefined) this.#start(1, insideRoot, text, q, unit, q + 1 < n ? text.charCodeAt(q + 1) : END, alternatives);
         }
       }
       p = q;
@@ -167,6 +194,24 @@ export class PhraseMatcher<T> {
     const out = new Array<PhraseMatch<T>>(count);
     for (let i = 0; i < count; i++) out[i] = { start: this.matchStart(i), end: this.matchEnd(i), value: this.matchValue(i) };
     return out;
+  }
+
+  /**
+   * Walks from `root` at `p`, where the text reads `code` then `next`: from the node after both
+   * when the text has no other readings and nothing can happen after the first (see
+   * `secondTable`), else from the root if the walk may emit or go on.
+   */
+  #start(rootIndex: number, root: number, text: string, p: number, code: number, next: number, alternatives: ReadonlyMap<number, string> | undefined): void {
+    const first = firstOf(code);
+    const second = firstOf(next);
+    if (alternatives === undefined && first >= 0 && second >= 0) {
+      const node = this.#secondTable[(rootIndex * FIRSTS + first) * FIRSTS + second] as number;
+      if (node !== FROM_ROOT) {
+        if (node !== NONE) this.#walk(root, node, text, p, p + 2, next, alternatives);
+        return;
+      }
+    }
+    if (this.#mayStart(rootIndex, root, code, next, p, alternatives)) this.#walk(root, root, text, p, p, -1, alternatives);
   }
 
   /**
