@@ -1,7 +1,8 @@
 /** The append-only, hash-chained audit log (rules in `server/audit/chain.ts`). */
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
-import { entryHash, GENESIS_HASH, serialiseContent, type AuditContent, type AuditRecord, type JsonValue } from '../audit/chain.ts';
+import { asCommonTableExpressions, executeTogether } from '../db/statements.ts';
+import { GENESIS_HASH, serialiseContent, type AuditContent, type AuditRecord, type JsonValue } from '../audit/chain.ts';
 
 /** An entry to append; `at` defaults to now. */
 export interface NewAuditEntry {
@@ -54,39 +55,45 @@ export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<number>
 }
 
 /**
- * Appends several entries, in order, with two statements whatever their number: the head row is
- * locked (created at the genesis state if the chain is empty), the entries are hashed here by the
- * same rules as `appendAudit`, then inserted with the head moved in one statement. Call it last in a transaction, like
- * `appendAudit`: the head lock is held until commit.
+ * Appends several entries, in order, in one statement whatever their number: it locks the head row,
+ * hashes the entries one after the other from it by the same rules as `appendAudit` (a recursive
+ * query), inserts them and moves the head; `alongside` statements run in the same statement (see
+ * `executeTogether`). Call it last in a transaction, like `appendAudit`: the head lock is held until
+ * commit.
+ *
+ * NOTE: before the very first entry there is no head row to lock. Two first appends at once then
+ * both start from the genesis hash, and the later one fails on the entries' primary key (SQLSTATE
+ * 23505) instead of forking the chain.
  */
-export async function appendAuditBatch(tx: Prisma.TransactionClient, entries: NewAuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  const [head] = await tx.$queryRaw<{ seq: number; hash: string }[]>(Prisma.sql`
-    INSERT INTO "AuditHead" ("id", "seq", "prevHash", "hash") VALUES (1, 0, ${GENESIS_HASH}, ${GENESIS_HASH})
-    ON CONFLICT ("id") DO UPDATE SET "id" = "AuditHead"."id"
-    RETURNING "seq", "hash"`);
-  if (!head) throw new Error('the audit head row could not be locked');
-  let seq = Number(head.seq);
-  let prevHash = head.hash;
-  const rows = entries.map((entry) => {
-    const content = contentOf(entry);
-    seq += 1;
-    const hash = entryHash(prevHash, seq, content);
-    const row = { seq, ...content, prevHash, hash };
-    prevHash = hash;
-    return row;
-  });
-  const last = rows[rows.length - 1]!;
+export async function appendAuditBatch(tx: Prisma.TransactionClient, entries: NewAuditEntry[], alongside: readonly Prisma.Sql[] = []): Promise<void> {
+  if (entries.length === 0) return executeTogether(tx, alongside);
+  const contents = entries.map(contentOf);
   await tx.$executeRaw(Prisma.sql`
-    WITH appended AS (
+    WITH RECURSIVE ${asCommonTableExpressions(alongside)}locked AS (
+      SELECT "seq", "hash" FROM "AuditHead" WHERE "id" = 1 FOR UPDATE
+    ), head AS (
+      SELECT COALESCE((SELECT "seq" FROM locked), 0) AS "seq", COALESCE((SELECT "hash" FROM locked), ${GENESIS_HASH}) AS "hash"
+    ), entry AS (
+      SELECT * FROM unnest(${contents.map(serialiseContent)}::text[], ${contents.map((c) => c.at.toISOString())}::text[],
+                           ${contents.map((c) => c.actorId)}::text[], ${contents.map((c) => c.kind)}::text[],
+                           ${contents.map((c) => JSON.stringify(c.subjectIds))}::text[], ${contents.map((c) => JSON.stringify(c.data))}::text[])
+        WITH ORDINALITY AS e("content", "at", "actorId", "kind", "subjectIds", "data", "n")
+    ), chain AS (
+      SELECT 1::bigint AS "n", h."seq" + 1 AS "seq", h."hash" AS "prevHash",
+             encode(sha256(convert_to(h."hash" || E'\n' || (h."seq" + 1)::text || E'\n' || e."content", 'UTF8')), 'hex') AS "hash"
+      FROM head h JOIN entry e ON e."n" = 1
+      UNION ALL
+      SELECT c."n" + 1, c."seq" + 1, c."hash",
+             encode(sha256(convert_to(c."hash" || E'\n' || (c."seq" + 1)::text || E'\n' || e."content", 'UTF8')), 'hex')
+      FROM chain c JOIN entry e ON e."n" = c."n" + 1
+    ), appended AS (
       INSERT INTO "AuditEntry" ("seq", "at", "actorId", "kind", "subjectIds", "data", "prevHash", "hash")
-      SELECT e."seq", e."at"::timestamp(3), e."actorId", e."kind", ARRAY(SELECT jsonb_array_elements_text(e."subjectIds"::jsonb)), e."data"::jsonb, e."prevHash", e."hash"
-      FROM unnest(${rows.map((row) => row.seq)}::int[], ${rows.map((row) => row.at.toISOString())}::text[], ${rows.map((row) => row.actorId)}::text[],
-                  ${rows.map((row) => row.kind)}::text[], ${rows.map((row) => JSON.stringify(row.subjectIds))}::text[],
-                  ${rows.map((row) => JSON.stringify(row.data))}::text[], ${rows.map((row) => row.prevHash)}::text[], ${rows.map((row) => row.hash)}::text[])
-        AS e("seq", "at", "actorId", "kind", "subjectIds", "data", "prevHash", "hash")
+      SELECT c."seq", e."at"::timestamp(3), e."actorId", e."kind", ARRAY(SELECT jsonb_array_elements_text(e."subjectIds"::jsonb)), e."data"::jsonb, c."prevHash", c."hash"
+      FROM chain c JOIN entry e ON e."n" = c."n"
     )
-    UPDATE "AuditHead" SET "seq" = ${last.seq}, "prevHash" = ${last.prevHash}, "hash" = ${last.hash} WHERE "id" = 1`);
+    INSERT INTO "AuditHead" ("id", "seq", "prevHash", "hash")
+    SELECT 1, "seq", "prevHash", "hash" FROM chain ORDER BY "n" DESC LIMIT 1
+    ON CONFLICT ("id") DO UPDATE SET "seq" = EXCLUDED."seq", "prevHash" = EXCLUDED."prevHash", "hash" = EXCLUDED."hash"`);
 }
 
 /** A page of entries after a position, in sequence order. */
