@@ -10,6 +10,7 @@ import { redact } from '../../moderation/redact.ts';
 import type { ScreeningResult } from '../../moderation/types.ts';
 import type { Bus } from '../bus/bus.ts';
 import { inTransaction } from '../db/client.ts';
+import { executeTogether } from '../db/statements.ts';
 import { Prisma, type MessageStatus, type PrismaClient } from '../generated/prisma/client.ts';
 import { TrellisError } from '../errors.ts';
 import { recordVerdict, stageTimer, type TrellisMetrics } from '../metrics/metrics.ts';
@@ -51,12 +52,15 @@ export interface ScreenedEvent {
 }
 
 /**
- * Records the screenings of a batch inside its transaction (decision, review, alert and audit rows);
- * may return work to run after commit (publishing alerts).
+ * Records the screenings of a batch inside its transaction (decision, review, alert and audit rows)
+ * and runs `inserts`, the statements that store the batch's messages, before anything that refers to
+ * them (or in the same statement; see `executeTogether`). May return work to run after commit
+ * (publishing alerts).
  */
 export type ScreeningRecorder = (
   tx: Prisma.TransactionClient,
   events: readonly ScreenedEvent[],
+  inserts: readonly Prisma.Sql[],
 ) => Promise<(() => Promise<void>) | undefined>;
 
 /** What the batch writer needs. */
@@ -248,9 +252,13 @@ export class SendBatchWriter {
       rows.push(newMessage(send, seq, at));
       accepted.push(send);
     }
-    const stored = await messages.insertMessages(tx, rows);
+    const stored = messages.storedMessagesOf(rows);
+    const inserts = messages.messageInserts(rows);
     const events = stored.map((message, i) => ({ message, result: accepted[i]!.result, conversation: accepted[i]!.conversation, sender: accepted[i]!.entry.item.sender }));
-    const afterCommit = events.length > 0 ? await this.#deps.recordScreening?.(tx, events) : undefined;
+    const { recordScreening } = this.#deps;
+    let afterCommit: Committed['afterCommit'];
+    if (recordScreening && events.length > 0) afterCommit = await recordScreening(tx, events, inserts);
+    else await executeTogether(tx, inserts);
     return { stored: stored.map((message, i) => ({ send: accepted[i]!, message })), refused, afterCommit };
   }
 

@@ -8,7 +8,8 @@ import type { DecisionSource, Prisma } from '../generated/prisma/client.ts';
 import type { ScreenedEvent, ScreeningRecorder } from '../messaging/send-batch.ts';
 import { createAlert, type StoredAlert } from '../repositories/alerts.ts';
 import { appendAuditBatch, type NewAuditEntry } from '../repositories/audit.ts';
-import { recordDecisions } from '../repositories/decisions.ts';
+import { decisionsInsert } from '../repositories/decisions.ts';
+import { executeTogether } from '../db/statements.ts';
 import { createReview } from '../repositories/reviews.ts';
 import { sha256 } from './digest.ts';
 import type { AlertPublisher } from './alerts.ts';
@@ -59,29 +60,35 @@ async function raise(tx: Prisma.TransactionClient, { message, result, conversati
   });
 }
 
+/** Whether a verdict opens a review (and maybe an alert). */
+const raises = (result: ScreeningResult): boolean => result.action !== 'deliver' || Boolean(result.alert);
+
 /**
- * Builds the recorder the message service calls inside the transaction of a batch of sends: one
- * statement for the decisions, a review (and alert) per message that screening raised, and the audit
- * entries last, in the messages' order.
+ * Builds the recorder the message service calls inside the transaction of a batch of sends: the
+ * batch's own inserts and the decisions, a review (and alert) per message that screening raised, and
+ * the audit entries last, in the messages' order. With nothing raised (the common case) all of it
+ * is one statement.
  */
 export function createScreeningRecorder(alerts: AlertPublisher, onPublishError: (error: unknown) => void): ScreeningRecorder {
-  return async (tx: Prisma.TransactionClient, events: readonly ScreenedEvent[]) => {
-    await recordDecisions(tx, events.map(({ message, result }) => ({
+  return async (tx: Prisma.TransactionClient, events: readonly ScreenedEvent[], inserts: readonly Prisma.Sql[]) => {
+    const writes = [...inserts, decisionsInsert(events.map(({ message, result }) => ({
       messageId: message.id,
       source: sourceOf(result),
       actorId: null,
       action: result.action,
       reason: reasonOf(result),
       details: JSON.parse(JSON.stringify({ stageVersions: result.stageVersions, spans: result.spans, failure: result.failure, scores: result.scores })),
-    })));
+    })))];
+    // Reviews and alerts refer to their messages: the messages go first when there are any.
+    if (events.some((event) => raises(event.result))) await executeTogether(tx, writes.splice(0));
     const raised: { alert: StoredAlert; scores: ScreeningResult['scores'] }[] = [];
     const entries: NewAuditEntry[] = [];
     for (const event of events) {
-      const alert = event.result.action !== 'deliver' || event.result.alert ? await raise(tx, event) : undefined;
+      const alert = raises(event.result) ? await raise(tx, event) : undefined;
       if (alert) raised.push({ alert, scores: event.result.scores });
       entries.push(auditEntryOf(event, alert));
     }
-    await appendAuditBatch(tx, entries);
+    await appendAuditBatch(tx, entries, writes);
     if (raised.length === 0) return undefined;
     // NOTE: the alert rows are committed with their messages, so the queue has them whatever happens
     // here; a failed live push (bus down) must not fail sends that are already stored and acknowledged.

@@ -18,16 +18,15 @@ export function recordDecision(db: Db, decision: NewDecision) {
   return db.decision.create({ data: decision });
 }
 
-/** Records several decisions in one statement (the verdicts of a batch of sends). */
-export async function recordDecisions(db: Db, decisions: NewDecision[]): Promise<void> {
-  if (decisions.length === 0) return;
-  await db.$executeRaw(Prisma.sql`
+/** The statement that records several decisions (the verdicts of a batch of sends); see `executeTogether`. */
+export function decisionsInsert(decisions: NewDecision[]): Prisma.Sql {
+  return Prisma.sql`
     INSERT INTO "Decision" ("id", "messageId", "source", "actorId", "action", "reason", "details")
     SELECT d."id", d."messageId", d."source"::"DecisionSource", d."actorId", d."action", d."reason", d."details"::jsonb
     FROM unnest(${decisions.map(() => randomUUID())}::text[], ${decisions.map((d) => d.messageId)}::text[], ${decisions.map((d) => d.source)}::text[],
                 ${decisions.map((d) => d.actorId)}::text[], ${decisions.map((d) => d.action)}::text[], ${decisions.map((d) => d.reason)}::text[],
                 ${decisions.map((d) => JSON.stringify(d.details))}::text[])
-      AS d("id", "messageId", "source", "actorId", "action", "reason", "details")`);
+      AS d("id", "messageId", "source", "actorId", "action", "reason", "details")`;
 }
 
 /** The decisions about a message, oldest first. */

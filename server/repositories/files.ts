@@ -1,4 +1,4 @@
-/** Shared files: quota use, download look-ups and listings. Rows are created with their message (`insertMessages`). */
+/** Shared files: quota use, download look-ups and listings. Rows are created with their message (`messageInserts`). */
 import type { Db } from '../db/client.ts';
 
 /** Bytes of files a user has uploaded (every status: a blocked file still takes space). */

@@ -144,14 +144,15 @@ export async function reserveSequences(tx: Prisma.TransactionClient, counts: Map
 }
 
 /**
- * Inserts messages (and the files they announce) in two statements and returns them as stored.
- * Throws Prisma's unique-constraint error (P2002) when a sender's client id is already taken.
+ * The statements that insert messages (and the files they announce), to run in the transaction that
+ * reserved their sequence numbers (see `executeTogether`). Running them fails with a unique-key
+ * violation (SQLSTATE 23505) when a sender's client id is already taken.
  */
-export async function insertMessages(tx: Prisma.TransactionClient, rows: NewMessage[]): Promise<StoredMessage[]> {
+export function messageInserts(rows: NewMessage[]): Prisma.Sql[] {
   if (rows.length === 0) return [];
   // NOTE: one statement over arrays, not `createMany`: the client's per-row argument handling costs
   // more than the database's insert. Arrays of arrays and JSON travel as JSON text.
-  await tx.$executeRaw(Prisma.sql`
+  const messages = Prisma.sql`
     INSERT INTO "Message" ("id", "conversationId", "seq", "senderId", "clientId", "body", "deliveredBody", "status", "action", "severity", "categories", "verdict", "createdAt")
     SELECT r."id", r."conversationId", r."seq", r."senderId", r."clientId", r."body", r."deliveredBody", r."status"::"MessageStatus", r."action", r."severity",
            ARRAY(SELECT jsonb_array_elements_text(r."categories"::jsonb)), r."verdict"::jsonb, r."createdAt"::timestamp(3)
@@ -160,11 +161,21 @@ export async function insertMessages(tx: Prisma.TransactionClient, rows: NewMess
                 ${rows.map((row) => row.deliveredBody)}::text[], ${rows.map((row) => row.status)}::text[], ${rows.map((row) => row.action)}::text[],
                 ${rows.map((row) => row.severity)}::text[], ${rows.map((row) => JSON.stringify(row.categories))}::text[],
                 ${rows.map((row) => JSON.stringify(row.verdict))}::text[], ${rows.map((row) => row.createdAt.toISOString())}::text[])
-      AS r("id", "conversationId", "seq", "senderId", "clientId", "body", "deliveredBody", "status", "action", "severity", "categories", "verdict", "createdAt")`);
-  const files = rows.flatMap((row) =>
-    row.attachment ? [{ ...row.attachment, messageId: row.id, conversationId: row.conversationId, uploaderId: row.senderId }] : [],
-  );
-  if (files.length > 0) await tx.storedFile.createMany({ data: files });
+      AS r("id", "conversationId", "seq", "senderId", "clientId", "body", "deliveredBody", "status", "action", "severity", "categories", "verdict", "createdAt")`;
+  const files = rows.flatMap((row) => (row.attachment ? [{ ...row.attachment, messageId: row.id, conversationId: row.conversationId, uploaderId: row.senderId }] : []));
+  if (files.length === 0) return [messages];
+  return [
+    messages,
+    Prisma.sql`
+    INSERT INTO "StoredFile" ("id", "conversationId", "uploaderId", "messageId", "sha256", "size", "mimeType", "originalName", "metadataStripped")
+    SELECT * FROM unnest(${files.map((f) => f.id)}::text[], ${files.map((f) => f.conversationId)}::text[], ${files.map((f) => f.uploaderId)}::text[],
+                         ${files.map((f) => f.messageId)}::text[], ${files.map((f) => f.sha256)}::text[], ${files.map((f) => f.size)}::bigint[],
+                         ${files.map((f) => f.mimeType)}::text[], ${files.map((f) => f.originalName)}::text[], ${files.map((f) => f.metadataStripped)}::boolean[])`,
+  ];
+}
+
+/** The messages as stored by `messageInserts`. */
+export function storedMessagesOf(rows: NewMessage[]): StoredMessage[] {
   return rows.map((row) => ({
     id: row.id,
     conversationId: row.conversationId,
