@@ -16,6 +16,14 @@ export const RATES = [25, 50, 100, 200, 400, 800, 1600, 3200, 6400];
 export const P99_BOUND_MS = 50;
 const STEP_MS = 3000;
 const DRAIN_MS = 3000;
+/**
+ * The warm-up before the ladder, the same for every series: 2,000 messages, enough for V8 to compile
+ * the send and delivery paths, so that the ladder measures steady state and not the compiler.
+ */
+const WARM_UP = [
+  { rate: 100, ms: 4000 },
+  { rate: 400, ms: 4000 },
+];
 /** Sockets per member: 6 conversations × 4 members × 4 = 96 sockets, 15 recipients per message. */
 export const SOCKETS_PER_MEMBER = 4;
 
@@ -63,7 +71,7 @@ export async function runSeries(name: string, specs: SocketSpec[], progress: Pro
   const steps: StepResult[] = [];
   try {
     progress.update(`${name}: warming up`);
-    await runStep(sockets, 50, 1000, DRAIN_MS, `${name}-warmup`);
+    for (const [i, { rate, ms }] of WARM_UP.entries()) await runStep(sockets, rate, ms, DRAIN_MS, `${name}-warmup${i}`);
     for (const rate of RATES) {
       progress.update(`${name}: offering ${rate} msg/s for ${STEP_MS / 1000} s`);
       const step = await runStep(sockets, rate, STEP_MS, DRAIN_MS, `${name}-${rate}`);
