@@ -206,16 +206,13 @@ function asciiState(text: string): number {
   let chainLast = -1;
   // The word being read (`inWord`): its first and past-last units once the symbols that never
   // lead or trail one are cut (`start` is -1 until the first unit kept), whether it has a letter
-  // and a leetspeak unit inside, a trailing-only symbol that is inside if a later unit is kept,
-  // and the run of equal letters.
+  // and a leetspeak unit inside, and a trailing-only symbol that is inside if a later unit is kept.
   let inWord = false;
   let start = -1;
   let end = -1;
   let letter = false;
   let leet = false;
   let pending = false;
-  let previous = -1;
-  let run = 0;
   for (let i = 0; i < n; i++) {
     const code = text.charCodeAt(i);
     const bits = code < 128 ? (classes[code] as number) : 0;
@@ -224,18 +221,24 @@ function asciiState(text: string): number {
         inWord = true;
         start = i;
         letter = leet = pending = false;
-        previous = -1;
       } else if (start < 0) start = i;
-      end = i + 1;
-      leet ||= pending;
+      if (leet || pending) return changedIfSimple(text, i + 1);
+      // The rest of the run of letters, in a loop of its own: only runs of equal letters matter there.
+      let previous = code | 0x20;
+      let run = 1;
+      let j = i + 1;
+      for (; j < n; j++) {
+        const lower = text.charCodeAt(j) | 0x20;
+        if (lower < 97 || lower > 122) break;
+        if (lower !== previous) {
+          previous = lower;
+          run = 1;
+        } else if (++run >= 3) return changedIfSimple(text, j + 1);
+      }
+      end = j;
       pending = false;
       letter = true;
-      const lower = code | 0x20;
-      if (lower !== previous) {
-        previous = lower;
-        run = 1;
-      } else if (++run >= 3) return changedIfSimple(text, i + 1);
-      if (leet) return changedIfSimple(text, i + 1);
+      i = j - 1;
       continue;
     }
     if ((bits & WORD) !== 0) {
@@ -244,7 +247,6 @@ function asciiState(text: string): number {
         start = -1;
         letter = leet = pending = false;
       }
-      previous = -1;
       if (start < 0) {
         if ((bits & LEADING) !== 0) continue;
         start = i;
