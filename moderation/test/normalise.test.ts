@@ -63,6 +63,9 @@ t.test('cuts runs of a letter to two', async (t) => {
   t.equal(normalise('sooo cool').text, 'soo cool');
   t.equal(normalise('class').text, 'class', 'double letters kept');
   t.equal(normalise('1000000').text, '1000000', 'digits untouched');
+  t.equal(normalise('FuUuUck').text, 'fuuck', 'in any case');
+  t.equal(normalise('Hmm, so good').text, 'hmm, so good', 'two in a row and a word after');
+  t.equal(normalise('aa a aaa').text, 'aa a aa', 'a run after words of two and one letters');
 });
 
 t.test('keeps digits readable in the literal view', async (t) => {
