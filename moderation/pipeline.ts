@@ -7,6 +7,7 @@
  * Synchronous stages run synchronously: the only promise on the hot path is the one `screen`
  * returns. A stage returning a promise is raced against its budget.
  */
+import { performance } from 'node:perf_hooks';
 import { decide } from './decide.ts';
 import { maxSeverity } from './direction.ts';
 import { normalise } from './normalise.ts';
@@ -154,6 +155,7 @@ function finish(policy: ProgramPolicy, request: ScreeningRequest, screening: Scr
  * then the conversation risk stage. Reads and validates the phrase lists now (throws on a bad list).
  */
 export function createRuleScreener(options: RuleScreenerOptions): RuleScreener {
+  // NOTE: `performance` is imported: the global one is a lazy getter, read at every clock reading.
   const { policyFor, now = () => performance.now() } = options;
   // NOTE: the rule stages share one phrase book: their phrases are matched in one scan per message.
   const listOptions = { ...(options.listDir ? { listDir: options.listDir } : {}), phrases: new PhraseBook() };
@@ -201,7 +203,8 @@ export function createRuleScreener(options: RuleScreenerOptions): RuleScreener {
       const policy = policyFor(request.programId);
       const context: StageContext = { request, normalised: normalise(request.text), modelThresholds: policy.modelThresholds };
       const result = runFrom(0, context, policy, screening);
-      return isPromise(result) ? result.catch((error: unknown) => failedResult('pipeline', error, screening)) : result;
+      // NOTE: `runFrom` answers a result or a native promise (a stage's thenable is awaited inside it).
+      return result instanceof Promise ? result.catch((error: unknown) => failedResult('pipeline', error, screening)) : result;
     } catch (error) {
       return failedResult('pipeline', error, screening);
     }
