@@ -93,6 +93,24 @@ export interface StepResult {
   ack: Percentiles;
 }
 
+/**
+ * Words that write a message's marker in its text, one per decimal digit: the marker must read to
+ * screening as ordinary words (a numeric id next to the step's rate once read as a phone number and
+ * was redacted; runs of consonants read as disguised swearing).
+ */
+const MARKER_WORDS = ['apple', 'river', 'cloud', 'maple', 'stone', 'tiger', 'piano', 'ocean', 'lemon', 'cedar'];
+
+/** `n` written with `MARKER_WORDS`, e.g. 102 → `river-apple-cloud`. */
+function marker(n: number): string {
+  return [...String(n)].map((digit) => MARKER_WORDS[Number(digit)]).join('-');
+}
+
+/** The number a `marker` wrote, or NaN. */
+function unmarker(text: string): number {
+  const digits = text.split('-').map((word) => MARKER_WORDS.indexOf(word));
+  return digits.length > 0 && digits.every((digit) => digit >= 0) ? Number(digits.join('')) : NaN;
+}
+
 /** Whether a step kept up: every delivery made and p99 end-to-end latency under the bound. */
 export function sustained(step: StepResult, p99BoundMs: number): boolean {
   return step.expectedDeliveries > 0 && step.delivered >= step.expectedDeliveries * 0.999 && step.endToEnd.p99 < p99BoundMs;
@@ -111,14 +129,18 @@ export async function runStep(sockets: LoadSocket[], rate: number, durationMs: n
   let expected = 0;
   let complete = 0;
   let lastCompletion = 0;
+  // Acknowledgements and refusals name the client id; deliveries are matched on a marker in the
+  // text, unique to the step.
   const prefix = `${label}-`;
-  const idOf = (text: unknown) => (typeof text === 'string' && text.startsWith(prefix) ? Number(text.slice(prefix.length).split(' ', 1)[0]) : NaN);
+  const idOf = (clientId: unknown) => (typeof clientId === 'string' && clientId.startsWith(prefix) ? Number(clientId.slice(prefix.length)) : NaN);
+  const stepMarker = `${marker(Math.floor(Math.random() * 1e6))} `;
+  const idInText = (text: string) => (text.startsWith(stepMarker) ? unmarker(text.slice(stepMarker.length).split(' ', 1)[0]!) : NaN);
 
   for (const s of sockets) {
     s.onFrame = (frame, at) => {
       if (frame.type === 'message') {
         const message = frame.message as { body: string };
-        const id = idOf(message.body);
+        const id = idInText(message.body);
         const entry = sent.get(id);
         if (!entry || entry.sender === s.index) return;
         delivered++;
@@ -154,7 +176,8 @@ export async function runStep(sockets: LoadSocket[], rate: number, durationMs: n
         sent.set(id, { at: performance.now(), sender: sender.index, remaining: recipients });
         expected += recipients;
         const clientId = `${prefix}${id}`;
-        sender.socket.send(JSON.stringify({ type: 'send', conversationId, clientId, body: `${clientId} what should I study to become an engineer?` }));
+        const body = `${stepMarker}${marker(id)} what should I study to become an engineer?`;
+        sender.socket.send(JSON.stringify({ type: 'send', conversationId, clientId, body }));
       }
       if (now - started >= durationMs) return done();
       setTimeout(tick, 5);
