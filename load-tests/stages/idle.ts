@@ -29,12 +29,20 @@ async function reportedConnections(node: ServerProcess): Promise<number> {
 
 const settle = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** Sockets opened and closed before the measured round. */
+const WARM_UP_SOCKETS = 1000;
+
 /** Opens `count` idle sockets spread over the fixture's users and measures the node. */
 export async function runIdle(node: ServerProcess, fixture: Fixture, count: number, progress: Progress): Promise<IdleResult> {
   const specs: SocketSpec[] = Array.from({ length: count }, (_, i) => {
     const user = fixture.users[i % fixture.users.length]!;
     return { url: `${node.wsUrl}?token=${encodeURIComponent(user.token)}`, userId: user.userId, conversations: [] };
   });
+  // The first sockets of a node also pay for compiling the upgrade and session code and for growing
+  // its heap: a first round is opened and closed before the measured one, which then reads what
+  // sockets themselves cost.
+  progress.update('warming up with a first round of sockets');
+  await closeSockets(await openSockets(specs.slice(0, Math.min(WARM_UP_SOCKETS, count)), 64));
   progress.update('letting the node settle');
   await settle(2000);
   const rssBefore = node.rss();
