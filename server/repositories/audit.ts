@@ -25,6 +25,11 @@ function contentOf(entry: NewAuditEntry): AuditContent {
   };
 }
 
+/** `entryHash` (`server/audit/chain.ts`) in SQL: the hash of the previous hash, the position and the content. */
+function entryHashSql(prevHash: Prisma.Sql, seq: Prisma.Sql, content: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`encode(sha256(convert_to(${prevHash} || E'\n' || (${seq})::text || E'\n' || ${content}, 'UTF8')), 'hex')`;
+}
+
 /**
  * Appends one entry in a single statement. The upsert of the one `AuditHead` row takes its row lock
  * until the surrounding transaction commits, so appends from every node are serialised and the
@@ -38,11 +43,11 @@ export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<number>
   const rows = await db.$queryRaw<{ seq: number }[]>(Prisma.sql`
     WITH head AS (
       INSERT INTO "AuditHead" ("id", "seq", "prevHash", "hash")
-      VALUES (1, 1, ${GENESIS_HASH}, encode(sha256(convert_to(${GENESIS_HASH} || E'\n1\n' || ${text}, 'UTF8')), 'hex'))
+      VALUES (1, 1, ${GENESIS_HASH}, ${entryHashSql(Prisma.sql`${GENESIS_HASH}`, Prisma.sql`1`, Prisma.sql`${text}`)})
       ON CONFLICT ("id") DO UPDATE SET
         "seq" = "AuditHead"."seq" + 1,
         "prevHash" = "AuditHead"."hash",
-        "hash" = encode(sha256(convert_to("AuditHead"."hash" || E'\n' || ("AuditHead"."seq" + 1)::text || E'\n' || ${text}, 'UTF8')), 'hex')
+        "hash" = ${entryHashSql(Prisma.sql`"AuditHead"."hash"`, Prisma.sql`"AuditHead"."seq" + 1`, Prisma.sql`${text}`)}
       RETURNING "seq", "prevHash", "hash"
     )
     INSERT INTO "AuditEntry" ("seq", "at", "actorId", "kind", "subjectIds", "data", "prevHash", "hash")
@@ -79,12 +84,10 @@ export async function appendAuditBatch(tx: Prisma.TransactionClient, entries: Ne
                            ${contents.map((c) => JSON.stringify(c.subjectIds))}::text[], ${contents.map((c) => JSON.stringify(c.data))}::text[])
         WITH ORDINALITY AS e("content", "at", "actorId", "kind", "subjectIds", "data", "n")
     ), chain AS (
-      SELECT 1::bigint AS "n", h."seq" + 1 AS "seq", h."hash" AS "prevHash",
-             encode(sha256(convert_to(h."hash" || E'\n' || (h."seq" + 1)::text || E'\n' || e."content", 'UTF8')), 'hex') AS "hash"
-      FROM head h JOIN entry e ON e."n" = 1
+      -- Position 0 is the head as locked; each entry n is hashed from the one before it.
+      SELECT 0::bigint AS "n", "seq", NULL::text AS "prevHash", "hash" FROM head
       UNION ALL
-      SELECT c."n" + 1, c."seq" + 1, c."hash",
-             encode(sha256(convert_to(c."hash" || E'\n' || (c."seq" + 1)::text || E'\n' || e."content", 'UTF8')), 'hex')
+      SELECT c."n" + 1, c."seq" + 1, c."hash", ${entryHashSql(Prisma.sql`c."hash"`, Prisma.sql`c."seq" + 1`, Prisma.sql`e."content"`)}
       FROM chain c JOIN entry e ON e."n" = c."n" + 1
     ), appended AS (
       INSERT INTO "AuditEntry" ("seq", "at", "actorId", "kind", "subjectIds", "data", "prevHash", "hash")
@@ -92,7 +95,7 @@ export async function appendAuditBatch(tx: Prisma.TransactionClient, entries: Ne
       FROM chain c JOIN entry e ON e."n" = c."n"
     )
     INSERT INTO "AuditHead" ("id", "seq", "prevHash", "hash")
-    SELECT 1, "seq", "prevHash", "hash" FROM chain ORDER BY "n" DESC LIMIT 1
+    SELECT 1, "seq", "prevHash", "hash" FROM chain WHERE "n" > 0 ORDER BY "n" DESC LIMIT 1
     ON CONFLICT ("id") DO UPDATE SET "seq" = EXCLUDED."seq", "prevHash" = EXCLUDED."prevHash", "hash" = EXCLUDED."hash"`);
 }
 
