@@ -80,7 +80,8 @@ export function createScreeningRecorder(alerts: AlertPublisher, onPublishError: 
       details: JSON.parse(JSON.stringify({ stageVersions: result.stageVersions, spans: result.spans, failure: result.failure, scores: result.scores })),
     })))];
     // Reviews and alerts refer to their messages: the messages go first when there are any.
-    if (events.some((event) => raises(event.result))) await executeTogether(tx, writes.splice(0));
+    const raising = events.some((event) => raises(event.result));
+    if (raising) await executeTogether(tx, writes);
     const raised: { alert: StoredAlert; scores: ScreeningResult['scores'] }[] = [];
     const entries: NewAuditEntry[] = [];
     for (const event of events) {
@@ -88,7 +89,7 @@ export function createScreeningRecorder(alerts: AlertPublisher, onPublishError: 
       if (alert) raised.push({ alert, scores: event.result.scores });
       entries.push(auditEntryOf(event, alert));
     }
-    await appendAuditBatch(tx, entries, writes);
+    await appendAuditBatch(tx, entries, raising ? [] : writes);
     if (raised.length === 0) return undefined;
     // NOTE: the alert rows are committed with their messages, so the queue has them whatever happens
     // here; a failed live push (bus down) must not fail sends that are already stored and acknowledged.
