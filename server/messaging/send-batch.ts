@@ -20,6 +20,7 @@ import type { AuthUser } from '../repositories/users.ts';
 import type { ServerFrame } from '../realtime/protocol.ts';
 import type { BatchEntry } from './group-commit.ts';
 import { toBusMessage, viewFor } from './message-view.ts';
+import { writeInOneStatement, type QuietRecords } from './one-statement-batch.ts';
 
 /** How far back conversation-level risk looks. */
 export const RISK_WINDOW_MS = 7 * 24 * 3600 * 1000;
@@ -51,17 +52,21 @@ export interface ScreenedEvent {
   sender: AuthUser;
 }
 
-/**
- * Records the screenings of a batch inside its transaction (decision, review, alert and audit rows)
- * and runs `inserts`, the statements that store the batch's messages, before anything that refers to
- * them (or in the same statement; see `executeTogether`). May return work to run after commit
- * (publishing alerts).
- */
-export type ScreeningRecorder = (
-  tx: Prisma.TransactionClient,
-  events: readonly ScreenedEvent[],
-  inserts: readonly Prisma.Sql[],
-) => Promise<(() => Promise<void>) | undefined>;
+/** Records screenings with their messages (decision, review, alert and audit rows). */
+export interface ScreeningRecorder {
+  /**
+   * Records the screenings of a batch inside its transaction and runs `inserts`, the statements that
+   * store the batch's messages, before anything that refers to them (or in the same statement; see
+   * `executeTogether`). May return work to run after commit (publishing alerts).
+   */
+  inTransaction(tx: Prisma.TransactionClient, events: readonly ScreenedEvent[], inserts: readonly Prisma.Sql[]): Promise<(() => Promise<void>) | undefined>;
+  /**
+   * The rows that record a batch's screenings when none raised a review or an alert, for a batch
+   * written in one statement (`one-statement-batch.ts`), in which the messages get their sequence
+   * numbers (their `seq` here is 0); null when one raised something.
+   */
+  quiet(events: readonly ScreenedEvent[]): QuietRecords | null;
+}
 
 /** What the batch writer needs. */
 export interface SendBatchDeps {
@@ -187,7 +192,8 @@ export class SendBatchWriter {
     }
     const screened = await this.#screenInOrder(fresh, signals, at);
     timer.lap('screen');
-    const committed = await inTransaction(prisma, (tx) => this.#store(tx, screened, at));
+    // A retry takes the transaction: it may hold resends, which must not be numbered twice.
+    const committed = (!findEarlier && (await this.#storeInOneStatement(screened, at))) || (await inTransaction(prisma, (tx) => this.#store(tx, screened, at)));
     timer.lap('store');
     for (const { send, error } of committed.refused) send.entry.reject(error);
     await committed.afterCommit?.();
@@ -249,7 +255,7 @@ export class SendBatchWriter {
       }
       const seq = (nextSeqs.get(send.conversation.id) ?? conversation.lastSeq) + 1;
       nextSeqs.set(send.conversation.id, seq);
-      rows.push(newMessage(send, seq, at));
+      rows.push({ ...newMessage(send, at), seq });
       accepted.push(send);
     }
     const stored = messages.storedMessagesOf(rows);
@@ -257,9 +263,29 @@ export class SendBatchWriter {
     const events = stored.map((message, i) => ({ message, result: accepted[i]!.result, conversation: accepted[i]!.conversation, sender: accepted[i]!.entry.item.sender }));
     const { recordScreening } = this.#deps;
     let afterCommit: Committed['afterCommit'];
-    if (recordScreening && events.length > 0) afterCommit = await recordScreening(tx, events, inserts);
+    if (recordScreening && events.length > 0) afterCommit = await recordScreening.inTransaction(tx, events, inserts);
     else await executeTogether(tx, inserts);
     return { stored: stored.map((message, i) => ({ send: accepted[i]!, message })), refused, afterCommit };
+  }
+
+  /**
+   * The batch in one statement (see `one-statement-batch.ts`) when nothing in it needs the
+   * transaction: no file, no verdict that raises a review or an alert; null otherwise.
+   */
+  async #storeInOneStatement(sends: Screened[], at: Date): Promise<Committed | null> {
+    if (sends.length === 0 || sends.some((send) => send.entry.item.attachment)) return null;
+    const rows = sends.map((send) => newMessage(send, at));
+    const unnumbered = messages.storedMessagesOf(rows.map((row) => ({ ...row, seq: 0 })));
+    const events = unnumbered.map((message, i) => ({ message, result: sends[i]!.result, conversation: sends[i]!.conversation, sender: sends[i]!.entry.item.sender }));
+    const records = this.#deps.recordScreening ? this.#deps.recordScreening.quiet(events) : { decisions: [], audit: [] };
+    if (!records) return null;
+    const outcomes = await writeInOneStatement(this.#deps.prisma, rows, records);
+    const committed: Committed = { stored: [], refused: [] };
+    for (const [i, outcome] of outcomes.entries()) {
+      if ('seq' in outcome) committed.stored.push({ send: sends[i]!, message: { ...unnumbered[i]!, seq: outcome.seq } });
+      else committed.refused.push({ send: sends[i]!, error: new TrellisError(outcome.refused) });
+    }
+    return committed;
   }
 
   /** Publishes a stored message (when asked) and answers its send. */
@@ -275,12 +301,11 @@ export class SendBatchWriter {
   }
 }
 
-/** The row of a new message. */
-function newMessage({ entry: { item }, conversation, result }: Screened, seq: number, at: Date): messages.NewMessage {
+/** The row of a new message, but its sequence number. */
+function newMessage({ entry: { item }, conversation, result }: Screened, at: Date): messages.UnnumberedMessage {
   return {
     id: randomUUID(),
     conversationId: conversation.id,
-    seq,
     senderId: item.sender.id,
     clientId: item.clientId,
     body: item.body,

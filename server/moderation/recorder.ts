@@ -1,14 +1,14 @@
 /**
- * Records screenings in their messages' own transaction: each verdict as a decision row, the review
- * state and the alert when screening raised one, and the audit entries (last, since they take the
- * chain's head lock). Returns what to do after commit: publish the alerts.
+ * Records screenings with their messages, in the same transaction or statement: each verdict as a
+ * decision row, the review state and the alert when screening raised one, and the audit entries
+ * (last, since they take the chain's head lock). Alerts are published after commit.
  */
 import type { ScreeningResult } from '../../moderation/types.ts';
 import type { DecisionSource, Prisma } from '../generated/prisma/client.ts';
 import type { ScreenedEvent, ScreeningRecorder } from '../messaging/send-batch.ts';
 import { createAlert, type StoredAlert } from '../repositories/alerts.ts';
 import { appendAuditBatch, type NewAuditEntry } from '../repositories/audit.ts';
-import { decisionsInsert } from '../repositories/decisions.ts';
+import { decisionsInsert, type NewDecision } from '../repositories/decisions.ts';
 import { executeTogether } from '../db/statements.ts';
 import { createReview } from '../repositories/reviews.ts';
 import { sha256 } from './digest.ts';
@@ -63,38 +63,53 @@ async function raise(tx: Prisma.TransactionClient, { message, result, conversati
 /** Whether a verdict opens a review (and maybe an alert). */
 const raises = (result: ScreeningResult): boolean => result.action !== 'deliver' || Boolean(result.alert);
 
+/** The decision row of a screening verdict. */
+function decisionOf({ message, result }: ScreenedEvent): NewDecision {
+  return {
+    messageId: message.id,
+    source: sourceOf(result),
+    actorId: null,
+    action: result.action,
+    reason: reasonOf(result),
+    details: JSON.parse(JSON.stringify({ stageVersions: result.stageVersions, spans: result.spans, failure: result.failure, scores: result.scores })),
+  };
+}
+
 /**
- * Builds the recorder the message service calls inside the transaction of a batch of sends: the
- * batch's own inserts and the decisions, a review (and alert) per message that screening raised, and
- * the audit entries last, in the messages' order. With nothing raised (the common case) all of it
- * is one statement.
+ * Builds the recorder the message service calls for each batch of sends. In a transaction: the
+ * batch's own inserts and the decisions, a review (and alert) per message that screening raised,
+ * and the audit entries last, in the messages' order; with nothing raised all of it is one
+ * statement. With nothing raised the batch may instead be written in one statement that numbers the
+ * messages itself (`quiet`).
  */
 export function createScreeningRecorder(alerts: AlertPublisher, onPublishError: (error: unknown) => void): ScreeningRecorder {
-  return async (tx: Prisma.TransactionClient, events: readonly ScreenedEvent[], inserts: readonly Prisma.Sql[]) => {
-    const writes = [...inserts, decisionsInsert(events.map(({ message, result }) => ({
-      messageId: message.id,
-      source: sourceOf(result),
-      actorId: null,
-      action: result.action,
-      reason: reasonOf(result),
-      details: JSON.parse(JSON.stringify({ stageVersions: result.stageVersions, spans: result.spans, failure: result.failure, scores: result.scores })),
-    })))];
-    // Reviews and alerts refer to their messages: the messages go first when there are any.
-    const raising = events.some((event) => raises(event.result));
-    if (raising) await executeTogether(tx, writes);
-    const raised: { alert: StoredAlert; scores: ScreeningResult['scores'] }[] = [];
-    const entries: NewAuditEntry[] = [];
-    for (const event of events) {
-      const alert = raises(event.result) ? await raise(tx, event) : undefined;
-      if (alert) raised.push({ alert, scores: event.result.scores });
-      entries.push(auditEntryOf(event, alert));
-    }
-    await appendAuditBatch(tx, entries, raising ? [] : writes);
-    if (raised.length === 0) return undefined;
-    // NOTE: the alert rows are committed with their messages, so the queue has them whatever happens
-    // here; a failed live push (bus down) must not fail sends that are already stored and acknowledged.
-    return async () => {
-      for (const { alert, scores } of raised) await alerts.publish(alert, scores).catch(onPublishError);
-    };
+  return {
+    async inTransaction(tx: Prisma.TransactionClient, events: readonly ScreenedEvent[], inserts: readonly Prisma.Sql[]) {
+      const writes = [...inserts, decisionsInsert(events.map(decisionOf))];
+      // Reviews and alerts refer to their messages: the messages go first when there are any.
+      const raising = events.some((event) => raises(event.result));
+      if (raising) await executeTogether(tx, writes);
+      const raised: { alert: StoredAlert; scores: ScreeningResult['scores'] }[] = [];
+      const entries: NewAuditEntry[] = [];
+      for (const event of events) {
+        const alert = raises(event.result) ? await raise(tx, event) : undefined;
+        if (alert) raised.push({ alert, scores: event.result.scores });
+        entries.push(auditEntryOf(event, alert));
+      }
+      await appendAuditBatch(tx, entries, raising ? [] : writes);
+      if (raised.length === 0) return undefined;
+      // NOTE: the alert rows are committed with their messages, so the queue has them whatever happens
+      // here; a failed live push (bus down) must not fail sends that are already stored and acknowledged.
+      return async () => {
+        for (const { alert, scores } of raised) await alerts.publish(alert, scores).catch(onPublishError);
+      };
+    },
+    quiet(events: readonly ScreenedEvent[]) {
+      if (events.some((event) => raises(event.result))) return null;
+      return {
+        decisions: events.map(decisionOf),
+        audit: events.map((event) => ({ messageId: event.message.id, entry: auditEntryOf(event, undefined) })),
+      };
+    },
   };
 }

@@ -60,43 +60,84 @@ export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<number>
 }
 
 /**
- * Appends several entries, in order, in one statement whatever their number: it locks the head row,
- * hashes the entries one after the other from it by the same rules as `appendAudit` (a recursive
- * query), inserts them and moves the head; `alongside` statements run in the same statement (see
- * `executeTogether`). Call it last in a transaction, like `appendAudit`: the head lock is held until
- * commit.
+ * The common table expressions (for the head of a `WITH RECURSIVE` list) that append the rows of
+ * `entry` to the chain: a query of "content" (the text the hash covers), "at", "actorId", "kind",
+ * "subjectIds" (JSON text), "data" (JSON) and "n", the entry's position in the batch (1, 2, …). They
+ * lock the head row, hash the entries one after the other from it by the same rules as
+ * `appendAudit` (a recursive query), insert them and move the head. The head is locked only once
+ * `entry` has been read, so that the locks `entry` depends on (a batch's conversations) are taken
+ * first, in the order every writer takes them.
  *
  * NOTE: before the very first entry there is no head row to lock. Two first appends at once then
  * both start from the genesis hash, and the later one fails on the entries' primary key (SQLSTATE
  * 23505) instead of forking the chain.
  */
+function chainAppend(entry: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`"auditEntry" AS (${entry}), "auditLockedHead" AS (
+      SELECT "seq", "hash" FROM "AuditHead" WHERE "id" = 1 AND EXISTS (SELECT 1 FROM "auditEntry") FOR UPDATE
+    ), "auditHead" AS (
+      SELECT COALESCE((SELECT "seq" FROM "auditLockedHead"), 0) AS "seq", COALESCE((SELECT "hash" FROM "auditLockedHead"), ${GENESIS_HASH}) AS "hash"
+    ), "auditChain" AS (
+      -- Position 0 is the head as locked; each entry n is hashed from the one before it.
+      SELECT 0::bigint AS "n", "seq", NULL::text AS "prevHash", "hash" FROM "auditHead"
+      UNION ALL
+      SELECT c."n" + 1, c."seq" + 1, c."hash", ${entryHashSql(Prisma.sql`c."hash"`, Prisma.sql`c."seq" + 1`, Prisma.sql`e."content"`)}
+      FROM "auditChain" c JOIN "auditEntry" e ON e."n" = c."n" + 1
+    ), "auditAppended" AS (
+      INSERT INTO "AuditEntry" ("seq", "at", "actorId", "kind", "subjectIds", "data", "prevHash", "hash")
+      SELECT c."seq", e."at"::timestamp(3), e."actorId", e."kind", ARRAY(SELECT jsonb_array_elements_text(e."subjectIds"::jsonb)), e."data"::jsonb, c."prevHash", c."hash"
+      FROM "auditChain" c JOIN "auditEntry" e ON e."n" = c."n"
+    ), "auditMovedHead" AS (
+      INSERT INTO "AuditHead" ("id", "seq", "prevHash", "hash")
+      SELECT 1, "seq", "prevHash", "hash" FROM "auditChain" WHERE "n" > 0 ORDER BY "n" DESC LIMIT 1
+      ON CONFLICT ("id") DO UPDATE SET "seq" = EXCLUDED."seq", "prevHash" = EXCLUDED."prevHash", "hash" = EXCLUDED."hash"
+    ), `;
+}
+
+/**
+ * Appends several entries, in order, in one statement whatever their number (see `chainAppend`);
+ * `alongside` statements run in the same statement (see `executeTogether`). Call it last in a
+ * transaction, like `appendAudit`: the head lock is held until commit.
+ */
 export async function appendAuditBatch(tx: Prisma.TransactionClient, entries: NewAuditEntry[], alongside: readonly Prisma.Sql[] = []): Promise<void> {
   if (entries.length === 0) return executeTogether(tx, alongside);
   const contents = entries.map(contentOf);
   await tx.$executeRaw(Prisma.sql`
-    WITH RECURSIVE ${asCommonTableExpressions(alongside)}locked AS (
-      SELECT "seq", "hash" FROM "AuditHead" WHERE "id" = 1 FOR UPDATE
-    ), head AS (
-      SELECT COALESCE((SELECT "seq" FROM locked), 0) AS "seq", COALESCE((SELECT "hash" FROM locked), ${GENESIS_HASH}) AS "hash"
-    ), entry AS (
+    WITH RECURSIVE ${asCommonTableExpressions(alongside)}${chainAppend(Prisma.sql`
       SELECT * FROM unnest(${contents.map(serialiseContent)}::text[], ${contents.map((c) => c.at.toISOString())}::text[],
                            ${contents.map((c) => c.actorId)}::text[], ${contents.map((c) => c.kind)}::text[],
                            ${contents.map((c) => JSON.stringify(c.subjectIds))}::text[], ${contents.map((c) => JSON.stringify(c.data))}::text[])
-        WITH ORDINALITY AS e("content", "at", "actorId", "kind", "subjectIds", "data", "n")
-    ), chain AS (
-      -- Position 0 is the head as locked; each entry n is hashed from the one before it.
-      SELECT 0::bigint AS "n", "seq", NULL::text AS "prevHash", "hash" FROM head
-      UNION ALL
-      SELECT c."n" + 1, c."seq" + 1, c."hash", ${entryHashSql(Prisma.sql`c."hash"`, Prisma.sql`c."seq" + 1`, Prisma.sql`e."content"`)}
-      FROM chain c JOIN entry e ON e."n" = c."n" + 1
-    ), appended AS (
-      INSERT INTO "AuditEntry" ("seq", "at", "actorId", "kind", "subjectIds", "data", "prevHash", "hash")
-      SELECT c."seq", e."at"::timestamp(3), e."actorId", e."kind", ARRAY(SELECT jsonb_array_elements_text(e."subjectIds"::jsonb)), e."data"::jsonb, c."prevHash", c."hash"
-      FROM chain c JOIN entry e ON e."n" = c."n"
-    )
-    INSERT INTO "AuditHead" ("id", "seq", "prevHash", "hash")
-    SELECT 1, "seq", "prevHash", "hash" FROM chain WHERE "n" > 0 ORDER BY "n" DESC LIMIT 1
-    ON CONFLICT ("id") DO UPDATE SET "seq" = EXCLUDED."seq", "prevHash" = EXCLUDED."prevHash", "hash" = EXCLUDED."hash"`);
+        WITH ORDINALITY AS e("content", "at", "actorId", "kind", "subjectIds", "data", "n")`)}"done" AS (SELECT 1)
+    SELECT 1 FROM "done"`);
+}
+
+/** Stands in an entry's data for the sequence number a statement assigns (see `numberedAuditAppend`). */
+const ASSIGNED_SEQ = '(the sequence number assigned in the statement)';
+
+/** The content text of an entry, cut where its `data.seq` goes. */
+function contentAroundSeq(entry: NewAuditEntry): { content: AuditContent; before: string; after: string } {
+  const content = contentOf({ ...entry, data: { ...entry.data, seq: ASSIGNED_SEQ } });
+  const [before, after, ...more] = serialiseContent(content).split(JSON.stringify(ASSIGNED_SEQ));
+  if (before === undefined || after === undefined || more.length > 0) throw new Error(`audit entry ${entry.kind} has no single place for its seq`);
+  return { content, before, after };
+}
+
+/**
+ * The common table expressions that append the audit entries of messages numbered earlier in the
+ * same statement (see `chainAppend`): `numbered` names a relation of ("id", "seq", "k"), a message's
+ * id, the sequence number the statement gave it and its entry's position in the batch (1, 2, …).
+ * Each entry's `data.seq` is that number; entries of messages not in `numbered` are left out.
+ */
+export function numberedAuditAppend(entries: { messageId: string; entry: NewAuditEntry }[], numbered: string): Prisma.Sql {
+  const cut = entries.map(({ entry }) => contentAroundSeq(entry));
+  return chainAppend(Prisma.sql`
+    SELECT a."before" || nb."seq"::text || a."after" AS "content", a."at", a."actorId", a."kind", a."subjectIds",
+           jsonb_set(a."data"::jsonb, '{seq}', to_jsonb(nb."seq")) AS "data", nb."k" AS "n"
+    FROM unnest(${entries.map((e) => e.messageId)}::text[], ${cut.map((c) => c.before)}::text[], ${cut.map((c) => c.after)}::text[],
+                ${cut.map((c) => c.content.at.toISOString())}::text[], ${cut.map((c) => c.content.actorId)}::text[], ${cut.map((c) => c.content.kind)}::text[],
+                ${cut.map((c) => JSON.stringify(c.content.subjectIds))}::text[], ${cut.map((c) => JSON.stringify(c.content.data))}::text[])
+      AS a("messageId", "before", "after", "at", "actorId", "kind", "subjectIds", "data")
+    JOIN ${Prisma.raw(numbered)} nb ON nb."id" = a."messageId"`);
 }
 
 /** A page of entries after a position, in sequence order. */

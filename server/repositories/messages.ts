@@ -81,11 +81,10 @@ export const MESSAGE_FIELDS = {
 /** A stored message. */
 export type StoredMessage = Prisma.MessageGetPayload<{ select: typeof MESSAGE_FIELDS }>;
 
-/** A message to insert, complete: its id, sequence number and time are chosen by the writer. */
-export interface NewMessage {
+/** A message to insert but its sequence number: its id and time are chosen by the writer. */
+export interface UnnumberedMessage {
   id: string;
   conversationId: string;
-  seq: number;
   senderId: string;
   clientId: string;
   body: string;
@@ -99,6 +98,11 @@ export interface NewMessage {
   createdAt: Date;
   /** The file this message announces, stored in the same transaction. */
   attachment?: NewAttachment & { id: string };
+}
+
+/** A message to insert, complete: its id, sequence number and time are chosen by the writer. */
+export interface NewMessage extends UnnumberedMessage {
+  seq: number;
 }
 
 /** A stored file announced by a message (its bytes are already in the file store). */
@@ -117,23 +121,29 @@ export interface LockedConversation {
 }
 
 /**
+ * The query that locks conversations for appending, in id order, so that writers on several nodes
+ * never wait on each other in a cycle: each row's id, counter ("lastSeq") and mentorship status.
+ */
+function lockConversations(ids: string[]): Prisma.Sql {
+  return Prisma.sql`
+    SELECT c."id", c."lastSeq", m."status"::text AS "status"
+    FROM "Conversation" c JOIN "Mentorship" m ON m."id" = c."mentorshipId"
+    WHERE c."id" = ANY(${ids}::text[])
+    ORDER BY c."id"
+    FOR UPDATE OF c`;
+}
+
+/**
  * Locks conversations for appending and reserves sequence numbers in one statement: each
  * conversation whose mentorship is active advances its counter by the number of messages it gets
  * (`counts`); every locked conversation is returned with its counter as it was before, so its new
- * messages take `lastSeq + 1 …`. Rows are locked in id order, so that writers on several nodes never
- * wait on each other in a cycle; the locks are held until the transaction ends, so appends to one
+ * messages take `lastSeq + 1 …`. The locks are held until the transaction ends, so appends to one
  * conversation commit in sequence order with no gaps.
  */
 export async function reserveSequences(tx: Prisma.TransactionClient, counts: Map<string, number>): Promise<Map<string, LockedConversation>> {
   const ids = [...counts.keys()];
   const rows = await tx.$queryRaw<{ id: string; lastSeq: number; status: string }[]>(Prisma.sql`
-    WITH locked AS (
-      SELECT c."id", c."lastSeq", m."status"::text AS "status"
-      FROM "Conversation" c JOIN "Mentorship" m ON m."id" = c."mentorshipId"
-      WHERE c."id" = ANY(${ids}::text[])
-      ORDER BY c."id"
-      FOR UPDATE OF c
-    ), advanced AS (
+    WITH locked AS (${lockConversations(ids)}), advanced AS (
       UPDATE "Conversation" AS c SET "lastSeq" = l."lastSeq" + v."count"
       FROM locked l JOIN unnest(${ids}::text[], ${[...counts.values()]}::int[]) AS v("id", "count") ON v."id" = l."id"
       WHERE c."id" = l."id" AND l."status" = 'active'
@@ -143,6 +153,64 @@ export async function reserveSequences(tx: Prisma.TransactionClient, counts: Map
   return new Map(rows.map((row) => [row.id, { lastSeq: Number(row.lastSeq), mentorshipStatus: row.status }]));
 }
 
+/** The columns of a message row but its sequence number, in the order of `unnestMessages`. */
+const MESSAGE_COLUMNS = Prisma.raw(
+  '"id", "conversationId", "senderId", "clientId", "body", "deliveredBody", "status", "action", "severity", "categories", "verdict", "createdAt"',
+);
+
+/** `MESSAGE_COLUMNS`' values read from a row of `unnestMessages` named `r`. */
+function messageValues(r: string): Prisma.Sql {
+  return Prisma.raw(
+    [
+      `${r}."id", ${r}."conversationId", ${r}."senderId", ${r}."clientId", ${r}."body", ${r}."deliveredBody", ${r}."status"::"MessageStatus"`,
+      `${r}."action", ${r}."severity", ARRAY(SELECT jsonb_array_elements_text(${r}."categories"::jsonb)), ${r}."verdict"::jsonb, ${r}."createdAt"::timestamp(3)`,
+    ].join(', '),
+  );
+}
+
+/**
+ * Messages as a relation `r` of text columns (arrays and JSON as JSON text) and "n", their position
+ * (1, 2, …).
+ */
+function unnestMessages(rows: readonly UnnumberedMessage[]): Prisma.Sql {
+  // NOTE: one statement over arrays, not `createMany`: the client's per-row argument handling costs
+  // more than the database's insert. Arrays of arrays and JSON travel as JSON text.
+  return Prisma.sql`unnest(${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.conversationId)}::text[],
+                ${rows.map((row) => row.senderId)}::text[], ${rows.map((row) => row.clientId)}::text[], ${rows.map((row) => row.body)}::text[],
+                ${rows.map((row) => row.deliveredBody)}::text[], ${rows.map((row) => row.status)}::text[], ${rows.map((row) => row.action)}::text[],
+                ${rows.map((row) => row.severity)}::text[], ${rows.map((row) => JSON.stringify(row.categories))}::text[],
+                ${rows.map((row) => JSON.stringify(row.verdict))}::text[], ${rows.map((row) => row.createdAt.toISOString())}::text[])
+      WITH ORDINALITY AS r("id", "conversationId", "senderId", "clientId", "body", "deliveredBody", "status", "action", "severity", "categories", "verdict", "createdAt", "n")`;
+}
+
+/** The name of the relation `numberedMessageInserts` gives the messages it stores. */
+export const NUMBERED = '"numbered"';
+
+/**
+ * The common table expressions (for the head of a `WITH` list) that append messages without a
+ * sequence number yet, in one statement: lock their conversations (see `lockConversations`), number
+ * the messages of each conversation whose mentorship is active from its counter on, in order,
+ * advance the counters and insert the messages. `NUMBERED` holds the stored ones: "id", "seq", "n"
+ * (the message's position in `rows`) and "k" (its position among the stored ones), and "locked"
+ * every conversation locked with its mentorship status. Fails with a unique-key violation (SQLSTATE
+ * 23505) when a sender's client id is already taken. Messages with files are not written this way.
+ */
+export function numberedMessageInserts(rows: readonly UnnumberedMessage[]): Prisma.Sql {
+  const ids = [...new Set(rows.map((row) => row.conversationId))];
+  return Prisma.sql`locked AS (${lockConversations(ids)}), ${Prisma.raw(NUMBERED)} AS (
+      SELECT r.*, l."lastSeq" + row_number() OVER (PARTITION BY r."conversationId" ORDER BY r."n") AS "seq", row_number() OVER (ORDER BY r."n") AS "k"
+      FROM ${unnestMessages(rows)} JOIN locked l ON l."id" = r."conversationId"
+      WHERE l."status" = 'active'
+    ), advanced AS (
+      UPDATE "Conversation" AS c SET "lastSeq" = v."lastSeq"
+      FROM (SELECT "conversationId", max("seq") AS "lastSeq" FROM ${Prisma.raw(NUMBERED)} GROUP BY "conversationId") AS v
+      WHERE c."id" = v."conversationId"
+    ), inserted AS (
+      INSERT INTO "Message" (${MESSAGE_COLUMNS}, "seq")
+      SELECT ${messageValues('r')}, r."seq" FROM ${Prisma.raw(NUMBERED)} r
+    ), `;
+}
+
 /**
  * The statements that insert messages (and the files they announce), to run in the transaction that
  * reserved their sequence numbers (see `executeTogether`). Running them fails with a unique-key
@@ -150,18 +218,10 @@ export async function reserveSequences(tx: Prisma.TransactionClient, counts: Map
  */
 export function messageInserts(rows: NewMessage[]): Prisma.Sql[] {
   if (rows.length === 0) return [];
-  // NOTE: one statement over arrays, not `createMany`: the client's per-row argument handling costs
-  // more than the database's insert. Arrays of arrays and JSON travel as JSON text.
   const messages = Prisma.sql`
-    INSERT INTO "Message" ("id", "conversationId", "seq", "senderId", "clientId", "body", "deliveredBody", "status", "action", "severity", "categories", "verdict", "createdAt")
-    SELECT r."id", r."conversationId", r."seq", r."senderId", r."clientId", r."body", r."deliveredBody", r."status"::"MessageStatus", r."action", r."severity",
-           ARRAY(SELECT jsonb_array_elements_text(r."categories"::jsonb)), r."verdict"::jsonb, r."createdAt"::timestamp(3)
-    FROM unnest(${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.conversationId)}::text[], ${rows.map((row) => row.seq)}::int[],
-                ${rows.map((row) => row.senderId)}::text[], ${rows.map((row) => row.clientId)}::text[], ${rows.map((row) => row.body)}::text[],
-                ${rows.map((row) => row.deliveredBody)}::text[], ${rows.map((row) => row.status)}::text[], ${rows.map((row) => row.action)}::text[],
-                ${rows.map((row) => row.severity)}::text[], ${rows.map((row) => JSON.stringify(row.categories))}::text[],
-                ${rows.map((row) => JSON.stringify(row.verdict))}::text[], ${rows.map((row) => row.createdAt.toISOString())}::text[])
-      AS r("id", "conversationId", "seq", "senderId", "clientId", "body", "deliveredBody", "status", "action", "severity", "categories", "verdict", "createdAt")`;
+    INSERT INTO "Message" (${MESSAGE_COLUMNS}, "seq")
+    SELECT ${messageValues('r')}, s."seq"
+    FROM ${unnestMessages(rows)} JOIN unnest(${rows.map((row) => row.seq)}::int[]) WITH ORDINALITY AS s("seq", "n") ON s."n" = r."n"`;
   const files = rows.flatMap((row) => (row.attachment ? [{ ...row.attachment, messageId: row.id, conversationId: row.conversationId, uploaderId: row.senderId }] : []));
   if (files.length === 0) return [messages];
   return [
