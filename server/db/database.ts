@@ -11,6 +11,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { applyMigrations, type SqlSession } from './migrations.ts';
+import { statementNamer } from './statement-names.ts';
 
 /** An open database with its Prisma client. */
 export interface Database {
@@ -60,6 +61,9 @@ async function openPglite(folder: string): Promise<Database> {
   };
 }
 
+/** How many distinct statement texts each connection keeps prepared (see `statementNamer`). */
+const PREPARED_STATEMENTS = 300;
+
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -76,7 +80,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // NOTE: an idle client's error (the server restarting) must not crash the process; the pool
   // drops that client and the next query gets a fresh one.
   pool.on('error', () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: statementNamer(PREPARED_STATEMENTS) }) });
   return {
     prisma,
     kind: 'postgres',
