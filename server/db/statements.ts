@@ -17,3 +17,12 @@ export async function executeTogether(db: Db, statements: readonly Prisma.Sql[])
   if (statements.length === 0) return;
   await db.$executeRaw(Prisma.sql`WITH ${asCommonTableExpressions(statements)}"done" AS (SELECT 1) SELECT 1 FROM "done"`);
 }
+
+/**
+ * Rows as a relation named `alias` with the given column definitions (e.g. `"id" text, "n" int`),
+ * read from one JSON parameter whose objects have those keys. One parameter costs the client one
+ * serialisation, where one array parameter per column costs it work for every element.
+ */
+export function jsonRecords(rows: readonly object[], alias: string, columns: string): Prisma.Sql {
+  return Prisma.sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${Prisma.raw(alias)}(${Prisma.raw(columns)})`;
+}

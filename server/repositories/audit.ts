@@ -1,7 +1,7 @@
 /** The append-only, hash-chained audit log (rules in `server/audit/chain.ts`). */
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
-import { asCommonTableExpressions, executeTogether } from '../db/statements.ts';
+import { asCommonTableExpressions, executeTogether, jsonRecords } from '../db/statements.ts';
 import { GENESIS_HASH, serialiseContent, type AuditContent, type AuditRecord, type JsonValue } from '../audit/chain.ts';
 
 /** An entry to append; `at` defaults to now. */
@@ -62,7 +62,7 @@ export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<number>
 /**
  * The common table expressions (for the head of a `WITH RECURSIVE` list) that append the rows of
  * `entry` to the chain: a query of "content" (the text the hash covers), "at", "actorId", "kind",
- * "subjectIds" (JSON text), "data" (JSON) and "n", the entry's position in the batch (1, 2, …). They
+ * "subjectIds" and "data" (JSON) and "n", the entry's position in the batch (1, 2, …). They
  * lock the head row, hash the entries one after the other from it by the same rules as
  * `appendAudit` (a recursive query), insert them and move the head. The head is locked only once
  * `entry` has been read, so that the locks `entry` depends on (a batch's conversations) are taken
@@ -85,7 +85,7 @@ function chainAppend(entry: Prisma.Sql): Prisma.Sql {
       FROM "auditChain" c JOIN "auditEntry" e ON e."n" = c."n" + 1
     ), "auditAppended" AS (
       INSERT INTO "AuditEntry" ("seq", "at", "actorId", "kind", "subjectIds", "data", "prevHash", "hash")
-      SELECT c."seq", e."at"::timestamp(3), e."actorId", e."kind", ARRAY(SELECT jsonb_array_elements_text(e."subjectIds"::jsonb)), e."data"::jsonb, c."prevHash", c."hash"
+      SELECT c."seq", e."at"::timestamp(3), e."actorId", e."kind", ARRAY(SELECT jsonb_array_elements_text(e."subjectIds")), e."data", c."prevHash", c."hash"
       FROM "auditChain" c JOIN "auditEntry" e ON e."n" = c."n"
     ), "auditMovedHead" AS (
       INSERT INTO "AuditHead" ("id", "seq", "prevHash", "hash")
@@ -102,12 +102,10 @@ function chainAppend(entry: Prisma.Sql): Prisma.Sql {
 export async function appendAuditBatch(tx: Prisma.TransactionClient, entries: NewAuditEntry[], alongside: readonly Prisma.Sql[] = []): Promise<void> {
   if (entries.length === 0) return executeTogether(tx, alongside);
   const contents = entries.map(contentOf);
+  const records = contents.map((c, i) => ({ ...c, content: serialiseContent(c), at: c.at.toISOString(), n: i + 1 }));
   await tx.$executeRaw(Prisma.sql`
     WITH RECURSIVE ${asCommonTableExpressions(alongside)}${chainAppend(Prisma.sql`
-      SELECT * FROM unnest(${contents.map(serialiseContent)}::text[], ${contents.map((c) => c.at.toISOString())}::text[],
-                           ${contents.map((c) => c.actorId)}::text[], ${contents.map((c) => c.kind)}::text[],
-                           ${contents.map((c) => JSON.stringify(c.subjectIds))}::text[], ${contents.map((c) => JSON.stringify(c.data))}::text[])
-        WITH ORDINALITY AS e("content", "at", "actorId", "kind", "subjectIds", "data", "n")`)}"done" AS (SELECT 1)
+      SELECT * FROM ${jsonRecords(records, 'e', '"content" text, "at" text, "actorId" text, "kind" text, "subjectIds" jsonb, "data" jsonb, "n" int')}`)}"done" AS (SELECT 1)
     SELECT 1 FROM "done"`);
 }
 
@@ -129,14 +127,14 @@ function contentAroundSeq(entry: NewAuditEntry): { content: AuditContent; before
  * Each entry's `data.seq` is that number; entries of messages not in `numbered` are left out.
  */
 export function numberedAuditAppend(entries: { messageId: string; entry: NewAuditEntry }[], numbered: string): Prisma.Sql {
-  const cut = entries.map(({ entry }) => contentAroundSeq(entry));
+  const records = entries.map(({ messageId, entry }) => {
+    const { content, before, after } = contentAroundSeq(entry);
+    return { messageId, before, after, at: content.at.toISOString(), actorId: content.actorId, kind: content.kind, subjectIds: content.subjectIds, data: content.data };
+  });
   return chainAppend(Prisma.sql`
     SELECT a."before" || nb."seq"::text || a."after" AS "content", a."at", a."actorId", a."kind", a."subjectIds",
-           jsonb_set(a."data"::jsonb, '{seq}', to_jsonb(nb."seq")) AS "data", nb."k" AS "n"
-    FROM unnest(${entries.map((e) => e.messageId)}::text[], ${cut.map((c) => c.before)}::text[], ${cut.map((c) => c.after)}::text[],
-                ${cut.map((c) => c.content.at.toISOString())}::text[], ${cut.map((c) => c.content.actorId)}::text[], ${cut.map((c) => c.content.kind)}::text[],
-                ${cut.map((c) => JSON.stringify(c.content.subjectIds))}::text[], ${cut.map((c) => JSON.stringify(c.content.data))}::text[])
-      AS a("messageId", "before", "after", "at", "actorId", "kind", "subjectIds", "data")
+           jsonb_set(a."data", '{seq}', to_jsonb(nb."seq")) AS "data", nb."k" AS "n"
+    FROM ${jsonRecords(records, 'a', '"messageId" text, "before" text, "after" text, "at" text, "actorId" text, "kind" text, "subjectIds" jsonb, "data" jsonb')}
     JOIN ${Prisma.raw(numbered)} nb ON nb."id" = a."messageId"`);
 }
 

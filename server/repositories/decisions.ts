@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma, type DecisionSource } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
+import { jsonRecords } from '../db/statements.ts';
 
 /** A decision to record. */
 export interface NewDecision {
@@ -24,13 +25,11 @@ export function recordDecision(db: Db, decision: NewDecision) {
  * same statement, only the decisions about those are recorded.
  */
 export function decisionsInsert(decisions: NewDecision[], among?: string): Prisma.Sql {
+  const records = decisions.map((d) => ({ ...d, id: randomUUID() }));
   return Prisma.sql`
     INSERT INTO "Decision" ("id", "messageId", "source", "actorId", "action", "reason", "details")
-    SELECT d."id", d."messageId", d."source"::"DecisionSource", d."actorId", d."action", d."reason", d."details"::jsonb
-    FROM unnest(${decisions.map(() => randomUUID())}::text[], ${decisions.map((d) => d.messageId)}::text[], ${decisions.map((d) => d.source)}::text[],
-                ${decisions.map((d) => d.actorId)}::text[], ${decisions.map((d) => d.action)}::text[], ${decisions.map((d) => d.reason)}::text[],
-                ${decisions.map((d) => JSON.stringify(d.details))}::text[])
-      AS d("id", "messageId", "source", "actorId", "action", "reason", "details")
+    SELECT d."id", d."messageId", d."source"::"DecisionSource", d."actorId", d."action", d."reason", d."details"
+    FROM ${jsonRecords(records, 'd', '"id" text, "messageId" text, "source" text, "actorId" text, "action" text, "reason" text, "details" jsonb')}
     ${among ? Prisma.sql`WHERE d."messageId" IN (SELECT "id" FROM ${Prisma.raw(among)})` : Prisma.empty}`;
 }
 

@@ -1,6 +1,7 @@
 /** Conversations, their members and their messages. */
 import { Prisma, type MessageStatus, type PrismaClient } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
+import { jsonRecords } from '../db/statements.ts';
 
 /** What access checks need to know about a conversation. */
 export interface ConversationAccess {
@@ -153,34 +154,37 @@ export async function reserveSequences(tx: Prisma.TransactionClient, counts: Map
   return new Map(rows.map((row) => [row.id, { lastSeq: Number(row.lastSeq), mentorshipStatus: row.status }]));
 }
 
-/** The columns of a message row but its sequence number, in the order of `unnestMessages`. */
+/** The columns of a message row but its sequence number, in the order of `messageValues`. */
 const MESSAGE_COLUMNS = Prisma.raw(
   '"id", "conversationId", "senderId", "clientId", "body", "deliveredBody", "status", "action", "severity", "categories", "verdict", "createdAt"',
 );
 
-/** `MESSAGE_COLUMNS`' values read from a row of `unnestMessages` named `r`. */
+/** `MESSAGE_COLUMNS`' values read from a row of `messageRecords` named `r`. */
 function messageValues(r: string): Prisma.Sql {
   return Prisma.raw(
     [
       `${r}."id", ${r}."conversationId", ${r}."senderId", ${r}."clientId", ${r}."body", ${r}."deliveredBody", ${r}."status"::"MessageStatus"`,
-      `${r}."action", ${r}."severity", ARRAY(SELECT jsonb_array_elements_text(${r}."categories"::jsonb)), ${r}."verdict"::jsonb, ${r}."createdAt"::timestamp(3)`,
+      `${r}."action", ${r}."severity", ARRAY(SELECT jsonb_array_elements_text(${r}."categories")), ${r}."verdict", ${r}."createdAt"::timestamp(3)`,
     ].join(', '),
   );
 }
 
 /**
- * Messages as a relation `r` of text columns (arrays and JSON as JSON text) and "n", their position
- * (1, 2, …).
+ * Messages as a relation `r` with their position "n" (1, 2, …) and, when they have one, their
+ * "seq" (see `jsonRecords`).
  */
-function unnestMessages(rows: readonly UnnumberedMessage[]): Prisma.Sql {
-  // NOTE: one statement over arrays, not `createMany`: the client's per-row argument handling costs
-  // more than the database's insert. Arrays of arrays and JSON travel as JSON text.
-  return Prisma.sql`unnest(${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.conversationId)}::text[],
-                ${rows.map((row) => row.senderId)}::text[], ${rows.map((row) => row.clientId)}::text[], ${rows.map((row) => row.body)}::text[],
-                ${rows.map((row) => row.deliveredBody)}::text[], ${rows.map((row) => row.status)}::text[], ${rows.map((row) => row.action)}::text[],
-                ${rows.map((row) => row.severity)}::text[], ${rows.map((row) => JSON.stringify(row.categories))}::text[],
-                ${rows.map((row) => JSON.stringify(row.verdict))}::text[], ${rows.map((row) => row.createdAt.toISOString())}::text[])
-      WITH ORDINALITY AS r("id", "conversationId", "senderId", "clientId", "body", "deliveredBody", "status", "action", "severity", "categories", "verdict", "createdAt", "n")`;
+function messageRecords(rows: readonly (UnnumberedMessage & { seq?: number })[]): Prisma.Sql {
+  // NOTE: one statement over all rows, not `createMany`: the client's per-row argument handling costs
+  // more than the database's insert.
+  const records = rows.map((row, i) => ({
+    id: row.id, conversationId: row.conversationId, senderId: row.senderId, clientId: row.clientId, body: row.body, deliveredBody: row.deliveredBody,
+    status: row.status, action: row.action, severity: row.severity, categories: row.categories, verdict: row.verdict,
+    createdAt: row.createdAt.toISOString(), seq: row.seq, n: i + 1,
+  }));
+  return jsonRecords(records, 'r', [
+    '"id" text, "conversationId" text, "senderId" text, "clientId" text, "body" text, "deliveredBody" text, "status" text, "action" text',
+    '"severity" text, "categories" jsonb, "verdict" jsonb, "createdAt" text, "seq" int, "n" int',
+  ].join(', '));
 }
 
 /** The name of the relation `numberedMessageInserts` gives the messages it stores. */
@@ -198,8 +202,9 @@ export const NUMBERED = '"numbered"';
 export function numberedMessageInserts(rows: readonly UnnumberedMessage[]): Prisma.Sql {
   const ids = [...new Set(rows.map((row) => row.conversationId))];
   return Prisma.sql`locked AS (${lockConversations(ids)}), ${Prisma.raw(NUMBERED)} AS (
-      SELECT r.*, l."lastSeq" + row_number() OVER (PARTITION BY r."conversationId" ORDER BY r."n") AS "seq", row_number() OVER (ORDER BY r."n") AS "k"
-      FROM ${unnestMessages(rows)} JOIN locked l ON l."id" = r."conversationId"
+      SELECT r."id", r."conversationId", r."senderId", r."clientId", r."body", r."deliveredBody", r."status", r."action", r."severity",
+             r."categories", r."verdict", r."createdAt", r."n", l."lastSeq" + row_number() OVER (PARTITION BY r."conversationId" ORDER BY r."n") AS "seq", row_number() OVER (ORDER BY r."n") AS "k"
+      FROM ${messageRecords(rows)} JOIN locked l ON l."id" = r."conversationId"
       WHERE l."status" = 'active'
     ), advanced AS (
       UPDATE "Conversation" AS c SET "lastSeq" = v."lastSeq"
@@ -220,8 +225,7 @@ export function messageInserts(rows: NewMessage[]): Prisma.Sql[] {
   if (rows.length === 0) return [];
   const messages = Prisma.sql`
     INSERT INTO "Message" (${MESSAGE_COLUMNS}, "seq")
-    SELECT ${messageValues('r')}, s."seq"
-    FROM ${unnestMessages(rows)} JOIN unnest(${rows.map((row) => row.seq)}::int[]) WITH ORDINALITY AS s("seq", "n") ON s."n" = r."n"`;
+    SELECT ${messageValues('r')}, r."seq" FROM ${messageRecords(rows)}`;
   const files = rows.flatMap((row) => (row.attachment ? [{ ...row.attachment, messageId: row.id, conversationId: row.conversationId, uploaderId: row.senderId }] : []));
   if (files.length === 0) return [messages];
   return [
