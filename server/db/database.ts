@@ -11,6 +11,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { applyMigrations, type SqlSession } from './migrations.ts';
+import { withPreparedStatements } from './pglite-prepared.ts';
 import { statementNamer } from './statement-names.ts';
 
 /** An open database with its Prisma client. */
@@ -37,6 +38,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(join(options.dataDir, 'pglite'));
 }
 
+/** How many distinct statement texts each database session keeps prepared (see `statementNamer`). */
+const PREPARED_STATEMENTS = 300;
+
 async function openPglite(folder: string): Promise<Database> {
   mkdirSync(folder, { recursive: true });
   const pglite = await PGlite.create(folder);
@@ -49,7 +53,7 @@ async function openPglite(folder: string): Promise<Database> {
     await pglite.close();
     throw error;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(await withPreparedStatements(pglite, PREPARED_STATEMENTS)) });
   return {
     prisma,
     kind: 'pglite',
@@ -60,9 +64,6 @@ async function openPglite(folder: string): Promise<Database> {
     },
   };
 }
-
-/** How many distinct statement texts each connection keeps prepared (see `statementNamer`). */
-const PREPARED_STATEMENTS = 300;
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const client = new pg.Client({ connectionString: url });

@@ -1,0 +1,80 @@
+/**
+ * Prepared statements on the embedded database. PGlite parses and plans every query it is sent, on
+ * the node's own thread; a statement prepared once (`PREPARE`) and run with `EXECUTE` is parsed once
+ * and its plan is kept. `EXECUTE` takes no bind parameters, so its arguments travel as SQL literals
+ * (`sqlLiteral`). Statement texts are named as on PostgreSQL (`statementNamer`); a statement that
+ * cannot be prepared, or a value that has no literal here, takes the ordinary path. The session
+ * keeps generic plans (`plan_cache_mode`): with custom plans PostgreSQL plans a prepared statement
+ * again on every run whenever a plan for the given values looks cheaper, which for the batch
+ * statement was every time.
+ */
+import type { PGlite, QueryOptions, Results } from '@electric-sql/pglite';
+import { statementNamer } from './statement-names.ts';
+
+/**
+ * A value as an SQL literal, with standard-conforming strings (only `'` is special inside quotes);
+ * undefined for a value this module does not write (bytes, objects) or text with a NUL character,
+ * which a query string cannot carry.
+ */
+export function sqlLiteral(value: unknown): string | undefined {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') return Number.isFinite(value) ? `'${value}'` : undefined;
+  if (typeof value === 'bigint' || typeof value === 'boolean') return `'${value}'`;
+  if (typeof value === 'string') return value.includes('\u0000') ? undefined : `'${value.replaceAll("'", "''")}'`;
+  if (Array.isArray(value)) {
+    const elements = arrayLiteral(value);
+    return elements === undefined ? undefined : sqlLiteral(elements);
+  }
+  return undefined;
+}
+
+/** An array's text form (`{"a","b",NULL}`), or undefined when an element has none. */
+function arrayLiteral(values: readonly unknown[]): string | undefined {
+  const elements: string[] = [];
+  for (const value of values) {
+    if (value === null) elements.push('NULL');
+    else if (Array.isArray(value)) {
+      const nested = arrayLiteral(value);
+      if (nested === undefined) return undefined;
+      elements.push(nested);
+    } else if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint' || typeof value === 'boolean') {
+      elements.push(`"${String(value).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
+    } else return undefined;
+  }
+  return `{${elements.join(',')}}`;
+}
+
+/**
+ * PGlite with `query` running statements prepared (see above); everything else is PGlite's own.
+ * `limit` bounds the number of statement texts kept prepared.
+ */
+export async function withPreparedStatements(pglite: PGlite, limit: number): Promise<PGlite> {
+  const { rows } = await pglite.query<{ standard_conforming_strings: string }>('SHOW standard_conforming_strings');
+  if (rows[0]?.standard_conforming_strings !== 'on') return pglite;
+  await pglite.exec('SET plan_cache_mode = force_generic_plan');
+  const nameOf = statementNamer(limit);
+  /** Whether each named statement was prepared, once its PREPARE has answered. */
+  const prepared = new Map<string, Promise<boolean>>();
+  const prepare = (name: string, sql: string) => {
+    let done = prepared.get(name);
+    if (!done) {
+      done = pglite.exec(`PREPARE ${name} AS ${sql}`).then(() => true, () => false);
+      prepared.set(name, done);
+    }
+    return done;
+  };
+  async function query<T>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
+    const literals = params.map(sqlLiteral);
+    const name = literals.includes(undefined) ? '' : nameOf({ sql });
+    if (!name || !(await prepare(name, sql))) return pglite.query<T>(sql, params, options);
+    return pglite.query<T>(literals.length > 0 ? `EXECUTE ${name}(${literals.join(', ')})` : `EXECUTE ${name}`, [], options);
+  }
+  return new Proxy(pglite, {
+    get(target, property) {
+      if (property === 'query') return query;
+      const value: unknown = Reflect.get(target, property, target);
+      // PGlite's methods use private fields: they must run on PGlite itself, not on the proxy.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
