@@ -3,9 +3,8 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { inTransaction } from '../server/db/client.ts';
 import { appendAudit, appendAuditBatch } from '../server/repositories/audit.ts';
-import { build, login } from './support/app.ts';
+import { login, twoNodesOnPostgres } from './support/app.ts';
 import { api, moderationSetup } from './support/moderation.ts';
-import { startPostgres } from './support/servers.ts';
 
 const run = promisify(execFile);
 
@@ -36,11 +35,7 @@ t.test('the admin endpoint verifies the chain and names the first edited or miss
 });
 
 t.test('two nodes on one PostgreSQL append concurrently without forking the chain; the command finds an edit', async (t) => {
-  const postgres = await startPostgres();
-  t.teardown(() => postgres.stop());
-  const env = { DATABASE_URL: postgres.url };
-  const first = await build(t, { env });
-  const second = await build(t, { env, seed: false });
+  const { postgres, first, second } = await twoNodesOnPostgres(t);
   const entry = (name: string) => ({ actorId: null, kind: 'test.write', subjectIds: [name], data: { name, nested: { b: [1, 'two'], a: null }, text: 'é ✓ "quoted"\n' } });
   // The first batch finds no head row yet; then single appends and batches race from both nodes.
   await inTransaction(first.app.db.prisma, (tx) => appendAuditBatch(tx, [entry('genesis-1'), entry('genesis-2')]));

@@ -6,7 +6,7 @@ import type { PrismaClient } from '../server/generated/prisma/client.ts';
 import { writeInOneStatement } from '../server/messaging/one-statement-batch.ts';
 import { appendAudit } from '../server/repositories/audit.ts';
 import type { UnnumberedMessage } from '../server/repositories/messages.ts';
-import { build } from './support/app.ts';
+import { build, twoNodesOnPostgres } from './support/app.ts';
 import { startPostgres } from './support/servers.ts';
 
 /** A message from the first member of a conversation, with its decision and audit rows. */
@@ -59,11 +59,7 @@ t.test('PostgreSQL: a batch in one statement numbers its messages and refuses an
 });
 
 t.test('two nodes write batches to the same conversations at once: no gap, no duplicate, one chain', async (t) => {
-  const postgres = await startPostgres();
-  t.teardown(() => postgres.stop());
-  const env = { DATABASE_URL: postgres.url };
-  const first = await build(t, { env });
-  const second = await build(t, { env, seed: false });
+  const { first, second } = await twoNodesOnPostgres(t);
   const targets = await conversations(first.app.db.prisma);
   const writes = Array.from({ length: 40 }, (_, i) => {
     const prisma = (i % 2 === 0 ? first : second).app.db.prisma;

@@ -12,6 +12,7 @@ import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { listMigrations } from '../../server/db/migrations.ts';
 import { DEMO_PASSWORD, demoEmail, seedDemo } from '../../server/seed/demo.ts';
+import { startPostgres, type RunningServer } from './servers.ts';
 
 /** The part of tap's `t` the helpers use. */
 export interface Teardown {
@@ -77,6 +78,19 @@ export async function build(t: Teardown, options: BuildOptions = {}): Promise<Te
   if (!(options.listen ?? true)) return { app, baseUrl: '', wsUrl: '' };
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, baseUrl: address, wsUrl: `${address.replace('http', 'ws')}/ws` };
+}
+
+/**
+ * Two apps (two nodes) on one PostgreSQL server started for the test, without a bus between them;
+ * the first holds the demo seed.
+ */
+export async function twoNodesOnPostgres(t: Teardown): Promise<{ postgres: RunningServer; first: TestApp; second: TestApp }> {
+  const postgres = await startPostgres();
+  t.teardown(() => postgres.stop());
+  const env = { DATABASE_URL: postgres.url };
+  const first = await build(t, { env });
+  const second = await build(t, { env, seed: false });
+  return { postgres, first, second };
 }
 
 /** Logs a demo account in through the API and returns its token and user id. */
