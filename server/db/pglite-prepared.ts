@@ -11,6 +11,14 @@
 import type { PGlite, QueryOptions, Results } from '@electric-sql/pglite';
 import { statementNamer } from './statement-names.ts';
 
+/** The text of a scalar value; undefined for anything else (bytes, objects, a number that is not finite). */
+function scalarText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
 /**
  * A value as an SQL literal, with standard-conforming strings (only `'` is special inside quotes);
  * undefined for a value this module does not write (bytes, objects) or text with a NUL character,
@@ -18,30 +26,25 @@ import { statementNamer } from './statement-names.ts';
  */
 export function sqlLiteral(value: unknown): string | undefined {
   if (value === null) return 'NULL';
-  if (typeof value === 'number') return Number.isFinite(value) ? `'${value}'` : undefined;
-  if (typeof value === 'bigint' || typeof value === 'boolean') return `'${value}'`;
-  if (typeof value === 'string') return value.includes('\u0000') ? undefined : `'${value.replaceAll("'", "''")}'`;
-  if (Array.isArray(value)) {
-    const elements = arrayLiteral(value);
-    return elements === undefined ? undefined : sqlLiteral(elements);
-  }
-  return undefined;
+  const text = Array.isArray(value) ? arrayLiteral(value) : scalarText(value);
+  if (text === undefined || text.includes('\u0000')) return undefined;
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 /** An array's text form (`{"a","b",NULL}`), or undefined when an element has none. */
 function arrayLiteral(values: readonly unknown[]): string | undefined {
   const elements: string[] = [];
   for (const value of values) {
-    if (value === null) elements.push('NULL');
-    else if (Array.isArray(value)) {
-      const nested = arrayLiteral(value);
-      if (nested === undefined) return undefined;
-      elements.push(nested);
-    } else if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint' || typeof value === 'boolean') {
-      elements.push(`"${String(value).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
-    } else return undefined;
+    const element = value === null ? 'NULL' : Array.isArray(value) ? arrayLiteral(value) : quotedElement(scalarText(value));
+    if (element === undefined) return undefined;
+    elements.push(element);
   }
   return `{${elements.join(',')}}`;
+}
+
+/** A scalar's text as a quoted array element, or undefined for none. */
+function quotedElement(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
 /**
