@@ -232,9 +232,11 @@ export function messageInserts(rows: NewMessage[]): Prisma.Sql[] {
     messages,
     Prisma.sql`
     INSERT INTO "StoredFile" ("id", "conversationId", "uploaderId", "messageId", "sha256", "size", "mimeType", "originalName", "metadataStripped")
-    SELECT * FROM unnest(${files.map((f) => f.id)}::text[], ${files.map((f) => f.conversationId)}::text[], ${files.map((f) => f.uploaderId)}::text[],
-                         ${files.map((f) => f.messageId)}::text[], ${files.map((f) => f.sha256)}::text[], ${files.map((f) => f.size)}::bigint[],
-                         ${files.map((f) => f.mimeType)}::text[], ${files.map((f) => f.originalName)}::text[], ${files.map((f) => f.metadataStripped)}::boolean[])`,
+    SELECT f."id", f."conversationId", f."uploaderId", f."messageId", f."sha256", f."size", f."mimeType", f."originalName", f."metadataStripped"
+    FROM ${jsonRecords(files, 'f', [
+      '"id" text, "conversationId" text, "uploaderId" text, "messageId" text, "sha256" text, "size" bigint, "mimeType" text',
+      '"originalName" text, "metadataStripped" boolean',
+    ].join(', '))}`,
   ];
 }
 
