@@ -1,0 +1,80 @@
+/**
+ * Opens the database driver Prisma runs on: the embedded PGlite (PostgreSQL compiled to WebAssembly,
+ * persisted to a folder) or a pool of connections to a PostgreSQL server. Both are migrated before
+ * the driver is returned. This runs on the database thread (`driver-worker.ts`), where the driver's
+ * work (PGlite itself, or the wire protocol and the parsing of rows) stays off the node's event loop.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { applyMigrations, type SqlSession } from './migrations.ts';
+import { withPreparedStatements } from './pglite-prepared.ts';
+import { statementNamer } from './statement-names.ts';
+
+/** Which database to open. */
+export type DriverTarget =
+  | { kind: 'pglite'; /** The folder holding the database. */ folder: string }
+  | { kind: 'postgres'; url: string; /** Largest number of server connections. */ poolSize: number };
+
+/** An open, migrated driver. */
+export interface OpenDriver {
+  factory: SqlDriverAdapterFactory;
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How many distinct statement texts each database session keeps prepared (see `statementNamer`). */
+const PREPARED_STATEMENTS = 300;
+
+/** Opens and migrates the target's database. */
+export function openDriver(target: DriverTarget): Promise<OpenDriver> {
+  return target.kind === 'pglite' ? openPglite(target.folder) : openPostgres(target.url, target.poolSize);
+}
+
+async function openPglite(folder: string): Promise<OpenDriver> {
+  mkdirSync(folder, { recursive: true });
+  const pglite = await PGlite.create(folder);
+  try {
+    await applyMigrations({
+      exec: async (sql) => void (await pglite.exec(sql)),
+      query: async <Row>(sql: string, params?: unknown[]) => (await pglite.query<Row>(sql, params)).rows,
+    });
+  } catch (error) {
+    await pglite.close();
+    throw error;
+  }
+  return {
+    factory: new PrismaPGlite(await withPreparedStatements(pglite, PREPARED_STATEMENTS)),
+    ping: async () => void (await pglite.query('SELECT 1')),
+    close: async () => {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<OpenDriver> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const session: SqlSession = {
+      exec: async (sql) => void (await client.query(sql)),
+      query: async <Row>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as Row[],
+    };
+    await applyMigrations(session);
+  } finally {
+    await client.end();
+  }
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // NOTE: an idle client's error (the server restarting) must not crash the process; the pool
+  // drops that client and the next query gets a fresh one.
+  pool.on('error', () => {});
+  return {
+    factory: new PrismaPg(pool, { statementNameGenerator: statementNamer(PREPARED_STATEMENTS) }),
+    ping: async () => void (await pool.query('SELECT 1')),
+    close: () => pool.end(),
+  };
+}
