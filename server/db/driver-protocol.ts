@@ -1,10 +1,11 @@
 /**
  * The messages between the node's event loop and its database thread (`driver-thread.ts`,
- * `driver-worker.ts`): each request carries an id that its answer repeats. Errors cross as plain
- * data and are rebuilt on the other side, so that Prisma still recognises a driver's error (a unique
- * key, a deadlock, a lost connection) by its kind and code.
+ * `driver-worker.ts`), over a `RequestChannel`. A driver's errors cross as plain data and are rebuilt
+ * on the other side, so that Prisma still recognises them (a unique key, a deadlock, a lost
+ * connection) by their kind and code.
  */
 import { DriverAdapterError, isDriverAdapterError, type IsolationLevel, type Provider, type SqlQuery } from '@prisma/driver-adapter-utils';
+import { fromPlainError, toPlainError, type PlainError } from '../threads/request-channel.ts';
 import type { DriverTarget } from './driver.ts';
 
 /** What the database thread starts with. */
@@ -13,21 +14,15 @@ export interface DriverWorkerData {
 }
 
 /** A request to the database thread; `tx` names an open transaction. */
-export type DriverRequest = { id: number } & (
+export type DriverRequest =
   | { op: 'query' | 'execute'; query: SqlQuery; tx?: number }
   | { op: 'script'; script: string }
   | { op: 'begin'; isolationLevel?: IsolationLevel }
   | { op: 'commit' | 'rollback'; tx: number }
-  | { op: 'ping' | 'dispose' | 'close' }
-);
+  | { op: 'ping' | 'dispose' | 'close' };
 
 /** An error as it crosses between threads. */
-export type WireError =
-  | { driver: DriverAdapterError['cause'] }
-  | { name: string; message: string; code?: string; stack?: string };
-
-/** The answer to a request. */
-export type DriverResponse = { id: number } & ({ ok: true; value: unknown } | { ok: false; error: WireError });
+export type WireError = { driver: DriverAdapterError['cause'] } | PlainError;
 
 /** What the thread posts once, when its driver is open (or failed to open). */
 export type DriverReady =
@@ -40,19 +35,10 @@ export type DriverReady =
  */
 export function toWire(error: unknown): WireError {
   if (error instanceof Error && isDriverAdapterError(error)) return { driver: error.cause };
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return { name: error.name, message: error.message, stack: error.stack, ...(typeof code === 'string' ? { code } : {}) };
-  }
-  return { name: 'Error', message: String(error) };
+  return toPlainError(error);
 }
 
 /** The error a `WireError` describes, of the class Prisma expects. */
 export function fromWire(wire: WireError): Error {
-  if ('driver' in wire) return new DriverAdapterError(wire.driver);
-  const error: Error & { code?: string } = new Error(wire.message);
-  error.name = wire.name;
-  if (wire.stack) error.stack = wire.stack;
-  if (wire.code) error.code = wire.code;
-  return error;
+  return 'driver' in wire ? new DriverAdapterError(wire.driver) : fromPlainError(wire);
 }

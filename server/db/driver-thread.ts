@@ -5,21 +5,21 @@
  * WebAssembly) or the PostgreSQL wire protocol then spends the second core's time instead of
  * holding up sockets and screening.
  */
-import type { Worker } from 'node:worker_threads';
 import type {
   IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, SqlQueryable, SqlResultSet, Transaction, TransactionOptions,
 } from '@prisma/driver-adapter-utils';
+import { RequestChannel } from '../threads/request-channel.ts';
 import { startWorker } from '../threads/start-worker.ts';
+import { directSql, type DirectSql } from './direct-sql.ts';
 import type { DriverTarget } from './driver.ts';
-import { fromWire, type DriverReady, type DriverRequest, type DriverResponse, type DriverWorkerData } from './driver-protocol.ts';
-
-/** A request without its id (the thread numbers them). */
-type Request = DriverRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+import { fromWire, type DriverReady, type DriverRequest, type DriverWorkerData, type WireError } from './driver-protocol.ts';
 
 /** A driver running on its own thread. */
 export interface DriverThread {
   /** The adapter factory to give Prisma's client. */
   factory: SqlDriverAdapterFactory;
+  /** Statements sent to the driver directly, past Prisma (see `direct-sql.ts`). */
+  direct: DirectSql;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
   /** Closes the database and stops the thread. */
@@ -29,94 +29,44 @@ export interface DriverThread {
 /** Starts the database thread; resolves once the database is open and migrated. */
 export async function startDriverThread(target: DriverTarget): Promise<DriverThread> {
   const worker = startWorker(new URL('./driver-worker.ts', import.meta.url), { target } satisfies DriverWorkerData);
-  const channel = new RequestChannel(worker);
+  const channel = new RequestChannel<DriverReady>(worker, 'database', (error) => fromWire(error as WireError));
+  const send = (request: DriverRequest) => channel.send(request);
   const ready = await channel.ready;
   if (!ready.ready) {
-    await worker.terminate();
+    await channel.terminate();
     throw fromWire(ready.error);
   }
   const info = { provider: ready.provider, adapterName: ready.adapterName };
   const queryable = (tx?: number): SqlQueryable => ({
     ...info,
-    queryRaw: (query: SqlQuery) => channel.send({ op: 'query', query, tx }) as Promise<SqlResultSet>,
-    executeRaw: (query: SqlQuery) => channel.send({ op: 'execute', query, tx }) as Promise<number>,
+    queryRaw: (query: SqlQuery) => send({ op: 'query', query, tx }) as Promise<SqlResultSet>,
+    executeRaw: (query: SqlQuery) => send({ op: 'execute', query, tx }) as Promise<number>,
   });
   const adapter: SqlDriverAdapter = {
     ...queryable(),
-    executeScript: async (script) => void (await channel.send({ op: 'script', script })),
+    executeScript: async (script) => void (await send({ op: 'script', script })),
     startTransaction: async (isolationLevel?: IsolationLevel): Promise<Transaction> => {
-      const { tx, options } = (await channel.send({ op: 'begin', isolationLevel })) as { tx: number; options: TransactionOptions };
+      const { tx, options } = (await send({ op: 'begin', isolationLevel })) as { tx: number; options: TransactionOptions };
       return {
         ...queryable(tx),
         options,
-        commit: async () => void (await channel.send({ op: 'commit', tx })),
-        rollback: async () => void (await channel.send({ op: 'rollback', tx })),
+        commit: async () => void (await send({ op: 'commit', tx })),
+        rollback: async () => void (await send({ op: 'rollback', tx })),
       };
     },
     getConnectionInfo: () => ready.connectionInfo ?? { supportsRelationJoins: true },
-    dispose: async () => void (await channel.send({ op: 'dispose' })),
+    dispose: async () => void (await send({ op: 'dispose' })),
   };
   return {
     factory: { ...info, connect: async () => adapter },
-    ping: async () => void (await channel.send({ op: 'ping' })),
+    direct: directSql(adapter.queryRaw),
+    ping: async () => void (await send({ op: 'ping' })),
     close: async () => {
       try {
-        await channel.send({ op: 'close' });
+        await send({ op: 'close' });
       } finally {
-        await worker.terminate();
+        await channel.terminate();
       }
     },
   };
-}
-
-/**
- * Requests to the thread and their answers, matched by id; a thread that stops fails what waits. The
- * thread keeps the process alive only while a request waits, as a driver on the event loop would:
- * a database left open (a start-up that failed half way) does not stop the process from exiting.
- */
-class RequestChannel {
-  readonly ready: Promise<DriverReady>;
-  readonly #worker: Worker;
-  readonly #waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  #nextId = 1;
-  #stopped: Error | undefined;
-
-  constructor(worker: Worker) {
-    this.#worker = worker;
-    this.ready = new Promise((resolve, reject) => {
-      worker.on('message', (message: DriverReady | DriverResponse) => {
-        if ('ready' in message) {
-          resolve(message);
-          if (this.#waiting.size === 0) worker.unref();
-        } else this.#settle(message);
-      });
-      const stop = (error: Error) => {
-        this.#stopped = error;
-        reject(error);
-        for (const waiting of this.#waiting.values()) waiting.reject(error);
-        this.#waiting.clear();
-      };
-      worker.on('error', stop);
-      worker.on('exit', (code) => stop(new Error(`the database thread stopped (exit code ${code})`)));
-    });
-  }
-
-  /** Sends a request; settles with its answer. */
-  send(request: Request): Promise<unknown> {
-    if (this.#stopped) return Promise.reject(this.#stopped);
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      if (this.#waiting.size === 0) this.#worker.ref();
-      this.#waiting.set(id, { resolve, reject });
-      this.#worker.postMessage({ ...request, id });
-    });
-  }
-
-  #settle(response: DriverResponse): void {
-    const waiting = this.#waiting.get(response.id);
-    this.#waiting.delete(response.id);
-    if (this.#waiting.size === 0) this.#worker.unref();
-    if (response.ok) waiting?.resolve(response.value);
-    else waiting?.reject(fromWire(response.error));
-  }
 }

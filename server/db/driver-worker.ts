@@ -5,7 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Transaction } from '@prisma/driver-adapter-utils';
 import { openDriver } from './driver.ts';
-import { toWire, type DriverReady, type DriverRequest, type DriverResponse, type DriverWorkerData } from './driver-protocol.ts';
+import { answerRequests } from '../threads/request-channel.ts';
+import { toWire, type DriverReady, type DriverRequest, type DriverWorkerData } from './driver-protocol.ts';
 
 const port = parentPort!;
 const { target } = workerData as DriverWorkerData;
@@ -22,7 +23,7 @@ try {
     return open;
   };
 
-  const run = async (request: DriverRequest): Promise<unknown> => {
+  const run = async (request: DriverRequest & { id: number }): Promise<unknown> => {
     switch (request.op) {
       case 'query':
         return (request.tx ? transaction(request.tx) : adapter).queryRaw(request.query);
@@ -51,12 +52,7 @@ try {
     }
   };
 
-  port.on('message', (request: DriverRequest) => {
-    run(request).then(
-      (value) => port.postMessage({ id: request.id, ok: true, value } satisfies DriverResponse),
-      (error: unknown) => port.postMessage({ id: request.id, ok: false, error: toWire(error) } satisfies DriverResponse),
-    );
-  });
+  answerRequests(port, run, toWire);
   port.postMessage({
     ready: true, provider: adapter.provider, adapterName: adapter.adapterName, connectionInfo: adapter.getConnectionInfo?.(),
   } satisfies DriverReady);
