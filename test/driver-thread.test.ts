@@ -80,3 +80,18 @@ t.test('an idle database thread does not keep the process alive', async (t) => {
   t.equal(output.trim(), 'queried', 'the query was answered before the process exited');
   t.equal(code, 0, 'the process exited by itself');
 });
+
+t.test('statements sent past Prisma take the same parameters and give the driver\'s values', async (t) => {
+  const { direct } = await embedded(t);
+  const at = new Date('2026-03-04T05:06:07.089Z');
+  const [row] = await direct.query<{ at: string; ids: string[]; n: number; text: string }>(
+    Prisma.sql`SELECT ${at}::timestamp AS "at", ${['a', "b'c", 'd"e']}::text[] AS "ids", ${41}::int + 1 AS "n", ${'é\n\\'} AS "text"`,
+  );
+  t.equal(new Date(row!.at).toISOString(), at.toISOString(), 'a timestamp goes and comes back in UTC');
+  t.same(row!.ids, ['a', "b'c", 'd"e']);
+  t.equal(row!.n, 42);
+  t.equal(row!.text, 'é\n\\');
+  const failed = await direct.query(Prisma.sql`SELECT 1/0`).catch((error: unknown) => error);
+  t.equal((failed as { name?: string }).name, 'DriverAdapterError');
+  t.equal((failed as { cause?: { originalCode?: string } }).cause?.originalCode, '22012', 'the SQLSTATE, for telling a lost race from a failure');
+});

@@ -69,3 +69,36 @@ t.test('a writer that resolves early lets the next batch start while its own sti
   await t.rejects(first, /left a request unanswered/, 'what a finished batch left unanswered is rejected');
   t.same(events, ['write a', 'write b', 'a finished']);
 });
+
+t.test('a batch is prepared while the batch before it is written; writes stay one at a time, in order', async (t) => {
+  const events: string[] = [];
+  let releaseFirst!: () => void;
+  const firstWritten = new Promise<void>((resolve) => (releaseFirst = resolve));
+  const queue = new GroupCommit<string, string, string>({
+    maxBatch: 10,
+    keyOf: (item) => item,
+    prepare: async (batch) => {
+      const items = batch.map((entry) => entry.item).join(',');
+      events.push(`prepare ${items}`);
+      if (items === 'c') throw new Error('prepare failed');
+      return items.toUpperCase();
+    },
+    write: async (batch, prepared) => {
+      events.push(`write ${prepared}`);
+      if (prepared === 'A') await firstWritten;
+      for (const entry of batch) entry.resolve(prepared);
+      events.push(`written ${prepared}`);
+    },
+  });
+  const a = queue.submit('a');
+  await new Promise((resolve) => setImmediate(resolve));
+  const b = queue.submit('b');
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(events, ['prepare a', 'write A', 'prepare b'], 'b is prepared while a is still being written');
+  releaseFirst();
+  t.same(await Promise.all([a, b]), ['A', 'B']);
+  t.same(events, ['prepare a', 'write A', 'prepare b', 'written A', 'write B', 'written B'], 'b is written only after a');
+  await t.rejects(queue.submit('c'), /prepare failed/, 'a batch that fails to prepare is refused and not written');
+  t.equal(await queue.submit('d'), 'D', 'the queue keeps working');
+  t.notOk(events.includes('write C'));
+});

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { verifyAuditChain } from '../server/audit/verify.ts';
 import { inTransaction } from '../server/db/client.ts';
+import type { DirectSql } from '../server/db/direct-sql.ts';
 import type { PrismaClient } from '../server/generated/prisma/client.ts';
 import { writeInOneStatement } from '../server/messaging/one-statement-batch.ts';
 import { appendAudit } from '../server/repositories/audit.ts';
@@ -21,8 +22,8 @@ function quietSend(conversationId: string, senderId: string, text: string) {
 }
 
 /** Writes one batch of sends in one statement. */
-function write(prisma: PrismaClient, sends: ReturnType<typeof quietSend>[]) {
-  return writeInOneStatement(prisma, sends.map((s) => s.message), { decisions: sends.map((s) => s.decision), audit: sends.map((s) => s.audit) });
+function write(direct: DirectSql, sends: ReturnType<typeof quietSend>[]) {
+  return writeInOneStatement(direct, sends.map((s) => s.message), { decisions: sends.map((s) => s.decision), audit: sends.map((s) => s.audit) });
 }
 
 /** The seeded conversations, each with a member. */
@@ -33,13 +34,13 @@ async function conversations(prisma: PrismaClient) {
 
 async function numbersAndRefuses(t: Test, env: Record<string, string>) {
   const { app } = await build(t, { env });
-  const { prisma } = app.db;
+  const { prisma, direct } = app.db;
   const [open, ended] = await conversations(prisma);
   await prisma.mentorship.update({ where: { id: ended!.mentorshipId }, data: { status: 'ended' } });
-  const first = await write(prisma, [quietSend(open!.id, open!.member, 'one'), quietSend(open!.id, open!.member, 'two')]);
+  const first = await write(direct, [quietSend(open!.id, open!.member, 'one'), quietSend(open!.id, open!.member, 'two')]);
   t.same(first, [{ seq: 1 }, { seq: 2 }]);
   const sends = [quietSend(open!.id, open!.member, 'three'), quietSend(ended!.id, ended!.member, 'late'), quietSend(open!.id, open!.member, 'four')];
-  const second = await write(prisma, sends);
+  const second = await write(direct, sends);
   t.same(second, [{ seq: 3 }, { refused: 'MENTORSHIP_NOT_ACTIVE' }, { seq: 4 }], 'numbered on from the counter; the ended mentorship refused');
   t.equal((await prisma.conversation.findUniqueOrThrow({ where: { id: open!.id } })).lastSeq, 4);
   t.equal((await prisma.conversation.findUniqueOrThrow({ where: { id: ended!.id } })).lastSeq, 0, 'a refused conversation keeps its counter');
@@ -62,11 +63,11 @@ t.test('two nodes write batches to the same conversations at once: no gap, no du
   const { first, second } = await twoNodesOnPostgres(t);
   const targets = await conversations(first.app.db.prisma);
   const writes = Array.from({ length: 40 }, (_, i) => {
-    const prisma = (i % 2 === 0 ? first : second).app.db.prisma;
+    const { prisma, direct } = (i % 2 === 0 ? first : second).app.db;
     if (i % 5 === 4) return inTransaction(prisma, (tx) => appendAudit(tx, { actorId: null, kind: 'test.single', subjectIds: [], data: { i } }));
     // Each batch writes to both conversations, in an order that differs from batch to batch.
     const order = i % 2 === 0 ? targets : [...targets].reverse();
-    return write(prisma, order.flatMap((c) => [quietSend(c.id, c.member, `b${i}`), quietSend(c.id, c.member, `b${i}`)]));
+    return write(direct, order.flatMap((c) => [quietSend(c.id, c.member, `b${i}`), quietSend(c.id, c.member, `b${i}`)]));
   });
   await Promise.all(writes);
   for (const c of targets) {

@@ -6,11 +6,14 @@
  */
 import { join } from 'node:path';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import type { DirectSql } from './direct-sql.ts';
 import { startDriverThread } from './driver-thread.ts';
 
 /** An open database with its Prisma client. */
 export interface Database {
   prisma: PrismaClient;
+  /** The hottest statements, sent to the driver past Prisma (see `direct-sql.ts`). */
+  direct: DirectSql;
   kind: 'pglite' | 'postgres';
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
@@ -36,6 +39,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const prisma = new PrismaClient({ adapter: driver.factory });
   return {
     prisma,
+    direct: driver.direct,
     kind,
     ping: () => driver.ping(),
     close: async () => {

@@ -2,8 +2,10 @@
  * Group commit: requests that arrive while a batch is being written wait and are written together in
  * the next batch, so the fixed cost of a transaction (its round trips, its locks, its commit) is paid
  * once per batch instead of once per request. Under light load a batch holds one request and adds
- * no delay; under heavy load batches grow instead of queues. The work that follows a batch's commit
- * (answering and publishing) may run while the next batch is written.
+ * no delay; under heavy load batches grow instead of queues. Batches are written one at a time, in
+ * the order they were formed, but two steps overlap: a batch is prepared (`prepare`: checks, reads
+ * and screening that write nothing) while the batch before it is written, and the work that follows
+ * a batch's commit (answering and publishing) may run while the next batch is written.
  */
 
 /** One request in a batch, settled by the batch writer. */
@@ -14,13 +16,19 @@ export interface BatchEntry<Item, Result> {
 }
 
 /** How batches are formed and written. */
-export interface GroupCommitOptions<Item, Result> {
+export interface GroupCommitOptions<Item, Result, Prepared = undefined> {
   /**
-   * Writes one batch and settles every entry of it (entries it leaves unsettled are rejected). It may
-   * resolve early, with `{ finishing }`: the next batch starts at once, and the entries are settled
-   * by the time `finishing` resolves.
+   * Prepares one batch while the batch before it is still being written (it must write nothing the
+   * batch before could depend on); its answer goes to `write`. If it throws, every entry of the batch
+   * it left unsettled is rejected and the batch is not written.
    */
-  write(batch: BatchEntry<Item, Result>[]): Promise<void | { finishing: Promise<void> }>;
+  prepare?(batch: BatchEntry<Item, Result>[]): Promise<Prepared>;
+  /**
+   * Writes one prepared batch and settles every entry of it (entries it leaves unsettled are
+   * rejected). It may resolve early, with `{ finishing }`: the next batch is written at once, and the
+   * entries are settled by the time `finishing` resolves.
+   */
+  write(batch: BatchEntry<Item, Result>[], prepared: Prepared): Promise<void | { finishing: Promise<void> }>;
   /** Largest batch. */
   maxBatch: number;
   /**
@@ -33,12 +41,14 @@ export interface GroupCommitOptions<Item, Result> {
 }
 
 /** A queue that writes its requests in batches, one batch at a time. */
-export class GroupCommit<Item, Result> {
-  readonly #options: GroupCommitOptions<Item, Result>;
+export class GroupCommit<Item, Result, Prepared = undefined> {
+  readonly #options: GroupCommitOptions<Item, Result, Prepared>;
   #waiting: BatchEntry<Item, Result>[] = [];
-  #writing = false;
+  #draining = false;
+  /** Wakes a drain that waits for a batch's write to end, when a request arrives meanwhile. */
+  #onArrival: (() => void) | undefined;
 
-  constructor(options: GroupCommitOptions<Item, Result>) {
+  constructor(options: GroupCommitOptions<Item, Result, Prepared>) {
     this.#options = options;
   }
 
@@ -47,20 +57,35 @@ export class GroupCommit<Item, Result> {
     return new Promise<Result>((resolve, reject) => {
       this.#waiting.push({ item, resolve, reject });
       this.#options.onDepth?.(this.#waiting.length);
-      if (!this.#writing) void this.#drain();
+      if (!this.#draining) void this.#drain();
+      else this.#onArrival?.();
     });
   }
 
+  /**
+   * Forms batches while requests wait: each is prepared at once (meanwhile the batch before it is
+   * written), then written once the batch before it is.
+   */
   async #drain(): Promise<void> {
-    this.#writing = true;
+    this.#draining = true;
+    let writing: Promise<void> | undefined;
     try {
-      while (this.#waiting.length > 0) {
-        const batch = this.#take();
+      while (this.#waiting.length > 0 || writing) {
+        if (this.#waiting.length === 0) {
+          const arrived = new Promise<void>((resolve) => (this.#onArrival = resolve));
+          if (await Promise.race([writing!.then(() => true), arrived.then(() => false)])) writing = undefined;
+          this.#onArrival = undefined;
+          continue;
+        }
+        const batch = this.#tracked(this.#take());
         this.#options.onDepth?.(this.#waiting.length);
-        await this.#write(batch);
+        const preparing = this.#prepare(batch);
+        await writing;
+        const prepared = await preparing;
+        writing = prepared ? this.#write(batch, prepared.value) : undefined;
       }
     } finally {
-      this.#writing = false;
+      this.#draining = false;
     }
   }
 
@@ -82,9 +107,10 @@ export class GroupCommit<Item, Result> {
     return batch;
   }
 
-  async #write(batch: BatchEntry<Item, Result>[]): Promise<void> {
+  /** The batch's entries, each remembering once it is settled, with `settleRest` to fail the others. */
+  #tracked(batch: BatchEntry<Item, Result>[]): TrackedBatch<Item, Result> {
     const settled = new Set<BatchEntry<Item, Result>>();
-    const tracked = batch.map((entry) => ({
+    const entries = batch.map((entry) => ({
       item: entry.item,
       resolve: (result: Result) => {
         settled.add(entry);
@@ -95,16 +121,38 @@ export class GroupCommit<Item, Result> {
         entry.reject(error);
       },
     }));
-    const rejectUnsettled = (failure: unknown) => {
+    const settleRest = (failure: unknown) => {
       for (const entry of batch) if (!settled.has(entry)) entry.reject(failure);
     };
-    const unanswered = new Error('the batch writer left a request unanswered');
+    return { entries, settleRest };
+  }
+
+  /** Prepares a batch; undefined (its entries rejected) when preparing failed. */
+  async #prepare(batch: TrackedBatch<Item, Result>): Promise<{ value: Prepared } | undefined> {
     try {
-      const written = await this.#options.write(tracked);
-      if (written) void written.finishing.then(() => rejectUnsettled(unanswered), rejectUnsettled);
-      else rejectUnsettled(unanswered);
+      return { value: this.#options.prepare ? await this.#options.prepare(batch.entries) : (undefined as Prepared) };
     } catch (error) {
-      rejectUnsettled(error);
+      batch.settleRest(error);
+      return undefined;
     }
   }
+
+  /** Writes a prepared batch; resolves when the next batch may be written. Never rejects. */
+  async #write({ entries, settleRest }: TrackedBatch<Item, Result>, prepared: Prepared): Promise<void> {
+    const unanswered = new Error('the batch writer left a request unanswered');
+    try {
+      const written = await this.#options.write(entries, prepared);
+      if (written) void written.finishing.then(() => settleRest(unanswered), settleRest);
+      else settleRest(unanswered);
+    } catch (error) {
+      settleRest(error);
+    }
+  }
+}
+
+/** A batch whose entries remember whether they were settled. */
+interface TrackedBatch<Item, Result> {
+  entries: BatchEntry<Item, Result>[];
+  /** Rejects, with `failure`, every entry not settled yet. */
+  settleRest(failure: unknown): void;
 }

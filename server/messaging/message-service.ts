@@ -5,6 +5,7 @@
  */
 import type { Role, Screener, ScreeningRequest, ScreeningResult } from '../../moderation/types.ts';
 import type { Bus } from '../bus/bus.ts';
+import type { DirectSql } from '../db/direct-sql.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { TrellisError } from '../errors.ts';
 import type { TrellisMetrics } from '../metrics/metrics.ts';
@@ -15,7 +16,7 @@ import type { ReadCaches } from '../cache/invalidation.ts';
 import type { WireMessage } from '../realtime/protocol.ts';
 import { GroupCommit } from './group-commit.ts';
 import { toBusMessage, viewFor } from './message-view.ts';
-import { RISK_WINDOW_MS, SendBatchWriter, type AckFrame, type PendingSend, type ScreeningRecorder } from './send-batch.ts';
+import { RISK_WINDOW_MS, SendBatchWriter, type AckFrame, type PendingSend, type PreparedBatch, type ScreeningRecorder } from './send-batch.ts';
 
 export type { AckFrame, ScreenedEvent, ScreeningRecorder } from './send-batch.ts';
 
@@ -25,6 +26,8 @@ const MAX_SEND_BATCH = 200;
 /** What the message service needs. */
 export interface MessageServiceOptions {
   prisma: PrismaClient;
+  /** The hottest statements, past Prisma (see `direct-sql.ts`). */
+  direct: DirectSql;
   bus: Bus;
   screener: Screener;
   maxMessageChars: number;
@@ -39,12 +42,13 @@ export interface MessageServiceOptions {
 /** Sends, reads and marks messages on behalf of authenticated users. */
 export class MessageService {
   readonly #options: MessageServiceOptions;
-  readonly #sends: GroupCommit<PendingSend, AckFrame>;
+  readonly #sends: GroupCommit<PendingSend, AckFrame, PreparedBatch | null>;
 
   constructor(options: MessageServiceOptions) {
     this.#options = options;
     const writer = new SendBatchWriter({
       prisma: options.prisma,
+      direct: options.direct,
       bus: options.bus,
       access: (user, conversationId) => this.access(user, conversationId, true),
       screen: (send, conversation, signals, at) => this.#screen(send.sender, conversation, send.body, 'message', signals, at),
@@ -52,7 +56,8 @@ export class MessageService {
       metrics: options.metrics,
     });
     this.#sends = new GroupCommit({
-      write: (batch) => writer.write(batch),
+      prepare: (batch) => writer.prepare(batch),
+      write: (_batch, prepared) => writer.write(prepared),
       maxBatch: MAX_SEND_BATCH,
       keyOf: (send) => `${send.sender.id}\u0000${send.clientId}`,
       onDepth: (depth) => options.metrics?.queueDepth.set({ queue: 'send_batch' }, depth),
@@ -89,7 +94,7 @@ export class MessageService {
   /** Screens a text a sender posts in a conversation (a file's name or text), with its recent signals. */
   async screen(sender: AuthUser, conversation: ConversationAccess, text: string, kind: ScreeningRequest['kind']): Promise<ScreeningResult> {
     const at = new Date();
-    const signals = await messages.listRecentSignals(this.#options.prisma, [conversation.id], new Date(at.getTime() - RISK_WINDOW_MS));
+    const signals = await messages.listRecentSignals(this.#options.direct, [conversation.id], new Date(at.getTime() - RISK_WINDOW_MS));
     return this.#screen(sender, conversation, text, kind, signals.get(conversation.id) ?? [], at);
   }
 

@@ -6,7 +6,8 @@
  * conversations, and so wait on each other's locks, keep up. It is for batches that need nothing
  * else: no file, no verdict that raises a review or an alert (see `SendBatchWriter`).
  */
-import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
+import type { DirectSql } from '../db/direct-sql.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { numberedAuditAppend, type NewAuditEntry } from '../repositories/audit.ts';
 import { decisionsInsert, type NewDecision } from '../repositories/decisions.ts';
 import { NUMBERED, numberedMessageInserts, type UnnumberedMessage } from '../repositories/messages.ts';
@@ -25,10 +26,10 @@ export type Outcome = { seq: number } | { refused: 'MENTORSHIP_NOT_ACTIVE' | 'NO
  * Writes the messages (without files) and their records in one statement; the outcome of each, in
  * order. A message is refused when its mentorship is no longer active, or its conversation is gone.
  */
-export async function writeInOneStatement(prisma: PrismaClient, rows: readonly UnnumberedMessage[], records: QuietRecords): Promise<Outcome[]> {
+export async function writeInOneStatement(direct: DirectSql, rows: readonly UnnumberedMessage[], records: QuietRecords): Promise<Outcome[]> {
   const decided = records.decisions.length > 0 ? Prisma.sql`decided AS (${decisionsInsert(records.decisions, NUMBERED)}), ` : Prisma.empty;
   const audited = records.audit.length > 0 ? numberedAuditAppend(records.audit, NUMBERED) : Prisma.empty;
-  const result = await prisma.$queryRaw<{ n: number | null; seq: number | null; conversationId: string | null; status: string | null }[]>(Prisma.sql`
+  const result = await direct.query<{ n: number | null; seq: number | null; conversationId: string | null; status: string | null }>(Prisma.sql`
     WITH RECURSIVE ${numberedMessageInserts(rows)}${decided}${audited}"done" AS (SELECT 1)
     SELECT "n"::int, "seq"::int, NULL AS "conversationId", NULL AS "status" FROM ${Prisma.raw(NUMBERED)}
     UNION ALL

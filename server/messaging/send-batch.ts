@@ -7,10 +7,12 @@
  * committed is each send acknowledged and published.
  */
 import { randomUUID } from 'node:crypto';
+import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
 import { redact } from '../../moderation/redact.ts';
 import type { ScreeningResult } from '../../moderation/types.ts';
 import type { Bus } from '../bus/bus.ts';
 import { inTransaction } from '../db/client.ts';
+import type { DirectSql } from '../db/direct-sql.ts';
 import { executeTogether } from '../db/statements.ts';
 import { Prisma, type MessageStatus, type PrismaClient } from '../generated/prisma/client.ts';
 import { TrellisError } from '../errors.ts';
@@ -72,6 +74,8 @@ export interface ScreeningRecorder {
 /** What the batch writer needs. */
 export interface SendBatchDeps {
   prisma: PrismaClient;
+  /** The hottest statements, past Prisma (see `direct-sql.ts`). */
+  direct: DirectSql;
   bus: Bus;
   /** The conversation if the user may post in it; throws the refusal code otherwise. */
   access(user: AuthUser, conversationId: string): Promise<ConversationAccess>;
@@ -105,6 +109,25 @@ interface Repeat extends Admitted {
   earlier: StoredMessage;
 }
 
+type StageTimer = ReturnType<typeof stageTimer>;
+
+/** A batch's sends screened, with the sends that repeat an earlier message. */
+interface Screening {
+  /** When the batch was accepted (the messages' time). */
+  at: Date;
+  screened: Screened[];
+  repeats: Repeat[];
+}
+
+/** A batch ready to store (see `SendBatchWriter.prepare`). */
+export interface PreparedBatch {
+  admitted: Admitted[];
+  timer: StageTimer;
+  /** How many batches the writer had stored when this one began reading signals. */
+  storedBefore: number;
+  screening: Screening;
+}
+
 /** What a committed batch stored, and what it refused inside the transaction. */
 interface Committed {
   stored: { send: Screened; message: StoredMessage }[];
@@ -120,9 +143,11 @@ const RACE_SQLSTATES = new Set(['23505', '40P01', '40001']);
 /**
  * Whether a batch lost a race it can win by trying again: a client id taken meanwhile (by a resend on
  * another node), or a deadlock. Prisma reports these as P2002/P2034, or from a raw statement as P2010
- * with the database's SQLSTATE.
+ * with the database's SQLSTATE; a statement sent to the driver directly fails with the driver's
+ * error, which carries the SQLSTATE itself.
  */
 function lostRace(error: unknown): boolean {
+  if (error instanceof Error && isDriverAdapterError(error)) return RACE_SQLSTATES.has(error.cause.originalCode ?? '');
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
   if (error.code === 'P2002' || error.code === 'P2034') return true;
   const cause = (error.meta?.driverAdapterError as { cause?: { originalCode?: string } } | undefined)?.cause;
@@ -132,17 +157,19 @@ function lostRace(error: unknown): boolean {
 /** Writes batches of sends; one instance per node. */
 export class SendBatchWriter {
   readonly #deps: SendBatchDeps;
+  /** How many batches this writer stored, and the conversations where the last one raised a signal. */
+  #stored: { count: number; raisedIn: ReadonlySet<string> } = { count: 0, raisedIn: new Set() };
 
   constructor(deps: SendBatchDeps) {
     this.#deps = deps;
   }
 
   /**
-   * Writes one batch and settles each of its sends with an acknowledgement or a refusal. Resolves once
-   * the batch is committed and its messages are handed to the bus in order; `finishing` resolves when
-   * every send is answered.
+   * Prepares one batch while the batch before it is written (see `group-commit.ts`): access checks,
+   * the recent-signals read and screening. Sends refused access are answered here. Null when none is
+   * left to write.
    */
-  async write(batch: BatchEntry<PendingSend, AckFrame>[]): Promise<void | { finishing: Promise<void> }> {
+  async prepare(batch: BatchEntry<PendingSend, AckFrame>[]): Promise<PreparedBatch | null> {
     const started = performance.now();
     const checked = await Promise.all(
       batch.map((entry) =>
@@ -156,23 +183,45 @@ export class SendBatchWriter {
       ),
     );
     const admitted = checked.filter((send): send is Admitted => send !== null);
-    if (admitted.length === 0) return;
+    if (admitted.length === 0) return null;
     const timer = stageTimer(this.#deps.metrics, admitted.length, started);
     timer.lap('access');
+    const storedBefore = this.#stored.count;
     // The first attempt assumes every client id is new (resends are rare) and saves the query that
     // looks for earlier ones; a resend makes its insert fail on the unique key, and the retry looks.
+    return { admitted, timer, storedBefore, screening: await this.#screenBatch(admitted, timer, false) };
+  }
+
+  /**
+   * Writes a prepared batch and settles each of its sends with an acknowledgement or a refusal.
+   * Resolves once the batch is committed and its messages are handed to the bus in order;
+   * `finishing` resolves when every send is answered.
+   */
+  async write(prepared: PreparedBatch | null): Promise<void | { finishing: Promise<void> }> {
+    if (!prepared) return;
+    const { admitted, timer } = prepared;
+    let { screening } = prepared;
+    // NOTE: the batch was screened while the one before it was being stored. If that one stored a
+    // message that raised a signal in a conversation of this batch, the screening missed it: screen
+    // again, now that it is committed, so that conversation risk adds up as if sent one by one.
+    const missed = this.#stored.count > prepared.storedBefore && admitted.some((send) => this.#stored.raisedIn.has(send.conversation.id));
+    if (missed) screening = await this.#screenBatch(admitted, timer, false);
     for (let attempt = 1; ; attempt++) {
       try {
-        const { answered } = await this.#attempt(admitted, timer, attempt > 1);
+        const { answered } = await this.#store(admitted, screening, timer, attempt > 1);
         return { finishing: answered.then(() => timer.total()) };
       } catch (error) {
         if (!lostRace(error) || attempt === ATTEMPTS) throw error;
+        screening = await this.#screenBatch(admitted, timer, true);
       }
     }
   }
 
-  /** One try at a batch; resolves once committed, with the answering and publishing under way. */
-  async #attempt(admitted: Admitted[], timer: ReturnType<typeof stageTimer>, findEarlier: boolean): Promise<{ answered: Promise<void> }> {
+  /**
+   * Reads what screening needs (the conversations' recent signals, and with `findEarlier` earlier
+   * messages of the same client ids) and screens the sends that are new.
+   */
+  async #screenBatch(admitted: Admitted[], timer: StageTimer, findEarlier: boolean): Promise<Screening> {
     const { prisma } = this.#deps;
     const at = new Date();
     const conversationIds = [...new Set(admitted.map((send) => send.conversation.id))];
@@ -180,7 +229,7 @@ export class SendBatchWriter {
       findEarlier
         ? messages.findMessagesByClientIds(prisma, admitted.map(({ entry }) => ({ senderId: entry.item.sender.id, clientId: entry.item.clientId })))
         : [],
-      messages.listRecentSignals(prisma, conversationIds, new Date(at.getTime() - RISK_WINDOW_MS)),
+      messages.listRecentSignals(this.#deps.direct, conversationIds, new Date(at.getTime() - RISK_WINDOW_MS)),
     ]);
     timer.lap('idempotency');
     const earlierByKey = new Map(earlier.map((message) => [keyOf(message.senderId, message.clientId), message]));
@@ -193,9 +242,20 @@ export class SendBatchWriter {
     }
     const screened = await this.#screenInOrder(fresh, signals, at);
     timer.lap('screen');
+    return { at, screened, repeats };
+  }
+
+  /** Stores a screened batch; resolves once committed, with the answering and publishing under way. */
+  async #store(admitted: Admitted[], screening: Screening, timer: StageTimer, retry: boolean): Promise<{ answered: Promise<void> }> {
+    const { prisma } = this.#deps;
+    const { at, screened, repeats } = screening;
     // A retry takes the transaction: it may hold resends, which must not be numbered twice.
-    const committed = (!findEarlier && (await this.#storeInOneStatement(screened, at))) || (await inTransaction(prisma, (tx) => this.#store(tx, screened, at)));
+    const committed = (!retry && (await this.#storeInOneStatement(screened, at))) || (await inTransaction(prisma, (tx) => this.#storeInTransaction(tx, screened, at)));
     timer.lap('store');
+    this.#stored = {
+      count: this.#stored.count + 1,
+      raisedIn: new Set(committed.stored.filter(({ send }) => send.result.categories.length > 0).map(({ send }) => send.conversation.id)),
+    };
     for (const { send, error } of committed.refused) send.entry.reject(error);
     await committed.afterCommit?.();
     timer.lap('on_screened');
@@ -239,7 +299,7 @@ export class SendBatchWriter {
   }
 
   /** The transaction: lock and number, insert, record. */
-  async #store(tx: Prisma.TransactionClient, sends: Screened[], at: Date): Promise<Committed> {
+  async #storeInTransaction(tx: Prisma.TransactionClient, sends: Screened[], at: Date): Promise<Committed> {
     const counts = new Map<string, number>();
     for (const send of sends) counts.set(send.conversation.id, (counts.get(send.conversation.id) ?? 0) + 1);
     const locked = await messages.reserveSequences(tx, counts);
@@ -280,7 +340,7 @@ export class SendBatchWriter {
     const events = unnumbered.map((message, i) => ({ message, result: sends[i]!.result, conversation: sends[i]!.conversation, sender: sends[i]!.entry.item.sender }));
     const records = this.#deps.recordScreening ? this.#deps.recordScreening.quiet(events) : { decisions: [], audit: [] };
     if (!records) return null;
-    const outcomes = await writeInOneStatement(this.#deps.prisma, rows, records);
+    const outcomes = await writeInOneStatement(this.#deps.direct, rows, records);
     const committed: Committed = { stored: [], refused: [] };
     for (const [i, outcome] of outcomes.entries()) {
       if ('seq' in outcome) committed.stored.push({ send: sends[i]!, message: { ...unnumbered[i]!, seq: outcome.seq } });

@@ -44,6 +44,7 @@ export default fp<MessagingPluginOptions>(
       'messages',
       new MessageService({
         prisma: fastify.db.prisma,
+        direct: fastify.db.direct,
         bus: fastify.bus,
         screener: options.screener,
         recordScreening: options.recordScreening,

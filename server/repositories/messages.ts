@@ -1,6 +1,7 @@
 /** Conversations, their members and their messages. */
 import { Prisma, type MessageStatus, type PrismaClient } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
+import type { DirectSql } from '../db/direct-sql.ts';
 import { jsonRecords } from '../db/statements.ts';
 
 /** What access checks need to know about a conversation. */
@@ -327,10 +328,10 @@ const SIGNALS_PER_CONVERSATION = 100;
  * The most recent screened signals (messages with categories) since a time, of each of several
  * conversations in one query; each conversation's list is oldest first.
  */
-export async function listRecentSignals(db: Db, conversationIds: string[], since: Date): Promise<Map<string, RecentSignal[]>> {
+export async function listRecentSignals(direct: DirectSql, conversationIds: string[], since: Date): Promise<Map<string, RecentSignal[]>> {
   const signals = new Map<string, RecentSignal[]>(conversationIds.map((id) => [id, []]));
   if (conversationIds.length === 0) return signals;
-  const rows = await db.$queryRaw<{ conversationId: string; createdAt: Date; categories: string[]; severity: string; role: RecentSignal['senderRole'] }[]>(Prisma.sql`
+  const rows = await direct.query<{ conversationId: string; createdAt: string; categories: string[]; severity: string; role: RecentSignal['senderRole'] }>(Prisma.sql`
     SELECT "conversationId", "createdAt", "categories", "severity", "role" FROM (
       SELECT m."conversationId", m."createdAt", m."categories", m."severity", u."role"::text AS "role", m."seq",
              row_number() OVER (PARTITION BY m."conversationId" ORDER BY m."seq" DESC) AS "recency"

@@ -1,0 +1,56 @@
+import t from 'tap';
+import type { ScreeningResult } from '../moderation/types.ts';
+import type { BatchEntry } from '../server/messaging/group-commit.ts';
+import { SendBatchWriter, type AckFrame, type PendingSend } from '../server/messaging/send-batch.ts';
+import { build, login } from './support/app.ts';
+
+/** A verdict that delivers, raising `categories` (a signal when there are any). */
+function verdict(categories: string[]): ScreeningResult {
+  return {
+    action: categories.length > 0 ? 'flag' : 'deliver', severity: categories.length > 0 ? 'medium' : 'none', categories,
+    spans: [], findings: [], stageVersions: {}, timings: [], conversationRisk: 0, alert: null,
+  };
+}
+
+t.test('a batch screened while the batch before it was stored is screened again when that one raised a signal in its conversation', async (t) => {
+  const { app } = await build(t, { listen: false });
+  const { userId } = await login(app, 'ava');
+  const sender = await app.db.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, role: true, programId: true, displayName: true } });
+  const conversationId = (await app.db.prisma.conversationMember.findFirstOrThrow({ where: { userId } })).conversationId;
+  /** Each screening: the text and the categories of the signals it was given. */
+  const screenings: { body: string; prior: string[][] }[] = [];
+  const writer = new SendBatchWriter({
+    prisma: app.db.prisma,
+    direct: app.db.direct,
+    bus: app.bus,
+    access: (user, id) => app.messages.access(user, id, true),
+    screen: async (send, _conversation, signals) => {
+      screenings.push({ body: send.body, prior: signals.map((signal) => signal.categories) });
+      return verdict(send.body.includes('secret') ? ['secrecy'] : []);
+    },
+  });
+  const acks: AckFrame[] = [];
+  const batchOf = (clientId: string, body: string): BatchEntry<PendingSend, AckFrame>[] => [
+    { item: { sender, conversationId, clientId, body }, resolve: (ack) => acks.push(ack), reject: (error) => t.fail(String(error)) },
+  ];
+
+  // The second batch is prepared before the first is stored, as the group commit does under load.
+  const first = await writer.prepare(batchOf('one', 'keep this our secret'));
+  const second = await writer.prepare(batchOf('two', 'what should I study?'));
+  t.same(screenings.map((s) => s.prior), [[], []], 'both were first screened before any signal was stored');
+  const written = await writer.write(first);
+  await (written && written.finishing);
+  const next = await writer.write(second);
+  await (next && next.finishing);
+
+  t.same(screenings.at(-1), { body: 'what should I study?', prior: [['secrecy']] }, 'screened again with the signal the batch before stored');
+  t.same(acks.map((ack) => [ack.clientId, ack.seq]), [['one', 1], ['two', 2]], 'stored in order');
+
+  // A batch prepared after the signal was stored reads it at once: one screening, not two.
+  const screened = screenings.length;
+  const third = await writer.prepare(batchOf('three', 'and after that?'));
+  const last = await writer.write(third);
+  await (last && last.finishing);
+  t.equal(screenings.length, screened + 1);
+  t.same(screenings.at(-1)!.prior, [['secrecy']]);
+});
