@@ -1,10 +1,11 @@
 /**
  * Writes a batch of sends (see `group-commit.ts`): access checks, one recent-signals query for the
  * whole batch (and one query for earlier messages of the same client ids, when the batch holds a
- * resend), screening, then one write that locks the conversations, hands out sequence numbers and
- * stores the messages with their verdicts (decision, review, alert and audit rows): one statement
- * when screening raised nothing (`one-statement-batch.ts`), else one transaction. Only once it has
- * committed is each send acknowledged and published.
+ * resend) and screening, all while the batch before it is being stored (`prepare`); then one write
+ * that locks the conversations, hands out sequence numbers and stores the messages with their
+ * verdicts (decision, review, alert and audit rows): one statement when screening raised nothing
+ * (`one-statement-batch.ts`), else one transaction (`write`). Only once it has committed is each send
+ * acknowledged and published.
  */
 import { randomUUID } from 'node:crypto';
 import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
