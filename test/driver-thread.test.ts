@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { openDatabase, type Database } from '../server/db/database.ts';
 import { Prisma } from '../server/generated/prisma/client.ts';
 import type { Teardown } from './support/app.ts';
+import { startPostgres } from './support/servers.ts';
 
 /** A fresh embedded database, closed and deleted when the test ends. */
 async function embedded(t: Teardown): Promise<Database> {
@@ -81,8 +82,8 @@ t.test('an idle database thread does not keep the process alive', async (t) => {
   t.equal(code, 0, 'the process exited by itself');
 });
 
-t.test('statements sent past Prisma take the same parameters and give the driver\'s values', async (t) => {
-  const { direct } = await embedded(t);
+/** Checks the direct path (`direct-sql.ts`) of a database: parameters, values and errors. */
+async function directRoundTrip(t: Test, { direct }: Database) {
   const at = new Date('2026-03-04T05:06:07.089Z');
   const [row] = await direct.query<{ at: string; ids: string[]; n: number; text: string }>(
     Prisma.sql`SELECT ${at}::timestamp AS "at", ${['a', "b'c", 'd"e']}::text[] AS "ids", ${41}::int + 1 AS "n", ${'é\n\\'} AS "text"`,
@@ -94,4 +95,16 @@ t.test('statements sent past Prisma take the same parameters and give the driver
   const failed = await direct.query(Prisma.sql`SELECT 1/0`).catch((error: unknown) => error);
   t.equal((failed as { name?: string }).name, 'DriverAdapterError');
   t.equal((failed as { cause?: { originalCode?: string } }).cause?.originalCode, '22012', 'the SQLSTATE, for telling a lost race from a failure');
+}
+
+t.test('statements sent past Prisma take the same parameters and give the driver\'s values: embedded', async (t) => {
+  await directRoundTrip(t, await embedded(t));
+});
+
+t.test('statements sent past Prisma take the same parameters and give the driver\'s values: PostgreSQL', async (t) => {
+  const server = await startPostgres();
+  t.teardown(() => server.stop());
+  const db = await openDatabase({ url: server.url, dataDir: '' });
+  t.teardown(() => db.close());
+  await directRoundTrip(t, db);
 });

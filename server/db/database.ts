@@ -1,13 +1,14 @@
 /**
  * Opens Trellis's database: the embedded PGlite (PostgreSQL compiled to WebAssembly, persisted to a
- * folder) by default, or a PostgreSQL server when a URL is given. Both run the same migrations and
- * the same Prisma schema, and both drivers run on the database thread (`driver-thread.ts`). Only
- * repository modules use the returned client.
+ * folder) by default, on the database thread (`driver-thread.ts`), or a PostgreSQL server when a URL
+ * is given. Both run the same migrations and the same Prisma schema. Only repository modules use the
+ * returned client.
  */
 import { join } from 'node:path';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { DirectSql } from './direct-sql.ts';
 import { startDriverThread } from './driver-thread.ts';
+import { openDriverHere } from './driver.ts';
 
 /** An open database with its Prisma client. */
 export interface Database {
@@ -33,9 +34,12 @@ export interface DatabaseOptions {
 /** Opens the database and applies pending migrations before returning. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const kind = options.url ? 'postgres' : 'pglite';
-  const driver = await startDriverThread(
-    options.url ? { kind: 'postgres', url: options.url, poolSize: options.poolSize ?? 10 } : { kind: 'pglite', folder: join(options.dataDir, 'pglite') },
-  );
+  // NOTE: PostgreSQL's driver stays on the event loop. On a thread it moved only the wire protocol's
+  // work, and its two hops per query cost more than that saved: two nodes sharing two cores with
+  // PostgreSQL were slower with it in alternating runs.
+  const driver = options.url
+    ? await openDriverHere({ kind: 'postgres', url: options.url, poolSize: options.poolSize ?? 10 })
+    : await startDriverThread({ kind: 'pglite', folder: join(options.dataDir, 'pglite') });
   const prisma = new PrismaClient({ adapter: driver.factory });
   return {
     prisma,

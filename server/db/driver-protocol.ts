@@ -6,11 +6,11 @@
  */
 import { DriverAdapterError, isDriverAdapterError, type IsolationLevel, type Provider, type SqlQuery } from '@prisma/driver-adapter-utils';
 import { fromPlainError, toPlainError, type PlainError } from '../threads/request-channel.ts';
-import type { DriverTarget } from './driver.ts';
+import type { EmbeddedTarget } from './driver.ts';
 
 /** What the database thread starts with. */
 export interface DriverWorkerData {
-  target: DriverTarget;
+  target: EmbeddedTarget;
 }
 
 /** A request to the database thread; `tx` names an open transaction. */

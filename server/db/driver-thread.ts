@@ -1,33 +1,23 @@
 /**
- * The node's database driver, run on a thread of its own (`driver-worker.ts`). Prisma's client stays
- * on the event loop and sees an ordinary driver adapter; each query, script and transaction step
- * travels to the database thread as a message. The embedded PGlite (a whole PostgreSQL in
- * WebAssembly) or the PostgreSQL wire protocol then spends the second core's time instead of
- * holding up sockets and screening.
+ * The embedded database, run on a thread of its own (`driver-worker.ts`). Prisma's client stays on
+ * the event loop and sees an ordinary driver adapter; each query, script and transaction step
+ * travels to the database thread as a message. PGlite (a whole PostgreSQL in WebAssembly) then
+ * spends the second core's time instead of holding up sockets and screening.
  */
 import type {
-  IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, SqlQueryable, SqlResultSet, Transaction, TransactionOptions,
+  IsolationLevel, SqlDriverAdapter, SqlQuery, SqlQueryable, SqlResultSet, Transaction, TransactionOptions,
 } from '@prisma/driver-adapter-utils';
 import { RequestChannel } from '../threads/request-channel.ts';
 import { startWorker } from '../threads/start-worker.ts';
-import { directSql, type DirectSql } from './direct-sql.ts';
-import type { DriverTarget } from './driver.ts';
+import { directSql } from './direct-sql.ts';
+import type { EmbeddedTarget, RunningDriver } from './driver.ts';
 import { fromWire, type DriverReady, type DriverRequest, type DriverWorkerData, type WireError } from './driver-protocol.ts';
 
-/** A driver running on its own thread. */
-export interface DriverThread {
-  /** The adapter factory to give Prisma's client. */
-  factory: SqlDriverAdapterFactory;
-  /** Statements sent to the driver directly, past Prisma (see `direct-sql.ts`). */
-  direct: DirectSql;
-  /** Throws when the database does not answer. */
-  ping(): Promise<void>;
-  /** Closes the database and stops the thread. */
-  close(): Promise<void>;
-}
-
-/** Starts the database thread; resolves once the database is open and migrated. */
-export async function startDriverThread(target: DriverTarget): Promise<DriverThread> {
+/**
+ * Starts the database thread; resolves once the database is open and migrated. The driver's `close`
+ * closes the database and stops the thread.
+ */
+export async function startDriverThread(target: EmbeddedTarget): Promise<RunningDriver> {
   const worker = startWorker(new URL('./driver-worker.ts', import.meta.url), { target } satisfies DriverWorkerData);
   const channel = new RequestChannel<DriverReady>(worker, 'database', (error) => fromWire(error as WireError));
   const send = (request: DriverRequest) => channel.send(request);

@@ -1,8 +1,9 @@
 /**
  * Opens the database driver Prisma runs on: the embedded PGlite (PostgreSQL compiled to WebAssembly,
  * persisted to a folder) or a pool of connections to a PostgreSQL server. Both are migrated before
- * the driver is returned. This runs on the database thread (`driver-worker.ts`), where the driver's
- * work (PGlite itself, or the wire protocol and the parsing of rows) stays off the node's event loop.
+ * the driver is returned. PGlite is opened on the database thread (`driver-worker.ts`), where the
+ * whole database's work stays off the node's event loop; the PostgreSQL pool on the event loop
+ * (`openDriverHere`), since the server does the database's work in its own process.
  */
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
@@ -10,6 +11,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { directSql, type DirectSql } from './direct-sql.ts';
 import { applyMigrations, type SqlSession } from './migrations.ts';
 import { withPreparedStatements } from './pglite-prepared.ts';
 import { statementNamer } from './statement-names.ts';
@@ -19,6 +21,9 @@ export type DriverTarget =
   | { kind: 'pglite'; /** The folder holding the database. */ folder: string }
   | { kind: 'postgres'; url: string; /** Largest number of server connections. */ poolSize: number };
 
+/** The embedded database's target, the one the database thread opens. */
+export type EmbeddedTarget = Extract<DriverTarget, { kind: 'pglite' }>;
+
 /** An open, migrated driver. */
 export interface OpenDriver {
   factory: SqlDriverAdapterFactory;
@@ -27,12 +32,24 @@ export interface OpenDriver {
   close(): Promise<void>;
 }
 
+/** An open driver with its direct path (see `direct-sql.ts`), wherever it runs. */
+export interface RunningDriver extends OpenDriver {
+  direct: DirectSql;
+}
+
 /** How many distinct statement texts each database session keeps prepared (see `statementNamer`). */
 const PREPARED_STATEMENTS = 300;
 
 /** Opens and migrates the target's database. */
 export function openDriver(target: DriverTarget): Promise<OpenDriver> {
   return target.kind === 'pglite' ? openPglite(target.folder) : openPostgres(target.url, target.poolSize);
+}
+
+/** Opens and migrates the target's database on the calling thread. */
+export async function openDriverHere(target: DriverTarget): Promise<RunningDriver> {
+  const driver = await openDriver(target);
+  const adapter = await driver.factory.connect();
+  return { ...driver, direct: directSql((query) => adapter.queryRaw(query)) };
 }
 
 async function openPglite(folder: string): Promise<OpenDriver> {
