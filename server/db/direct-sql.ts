@@ -1,5 +1,5 @@
 /**
- * Statements sent to the database thread directly, past Prisma's query engine. Prisma runs a raw
+ * Statements sent to the driver directly, past Prisma's query engine. Prisma runs a raw
  * statement by serialising its parameters to JSON, parsing them back and mapping each value of the
  * result, on the event loop; the batch statement's parameters are large JSON documents, so that cost
  * grew with every message. Only the hottest statements (a batch's write and its signals read) take
