@@ -1,5 +1,6 @@
 import t from 'tap';
 import type { ScreeningResult } from '../moderation/types.ts';
+import { createMetrics } from '../server/metrics/metrics.ts';
 import type { BatchEntry } from '../server/messaging/group-commit.ts';
 import { SendBatchWriter, type AckFrame, type PendingSend } from '../server/messaging/send-batch.ts';
 import { build, login } from './support/app.ts';
@@ -19,7 +20,9 @@ t.test('a batch screened while the batch before it was stored is screened again 
   const conversationId = (await app.db.prisma.conversationMember.findFirstOrThrow({ where: { userId } })).conversationId;
   /** Each screening: the text and the categories of the signals it was given. */
   const screenings: { body: string; prior: string[][] }[] = [];
+  const metrics = createMetrics();
   const writer = new SendBatchWriter({
+    metrics,
     prisma: app.db.prisma,
     direct: app.db.direct,
     bus: app.bus,
@@ -53,4 +56,6 @@ t.test('a batch screened while the batch before it was stored is screened again 
   await (last && last.finishing);
   t.equal(screenings.length, screened + 1);
   t.same(screenings.at(-1)!.prior, [['secrecy']]);
+  const verdicts = (await metrics.verdicts.get()).values.reduce((sum, { value }) => sum + value, 0);
+  t.equal(verdicts, 3, 'each message\'s verdict counted once, though the second was screened twice');
 });

@@ -253,6 +253,9 @@ export class SendBatchWriter {
     // A retry takes the transaction: it may hold resends, which must not be numbered twice.
     const committed = (!retry && (await this.#storeInOneStatement(screened, at))) || (await inTransaction(prisma, (tx) => this.#storeInTransaction(tx, screened, at)));
     timer.lap('store');
+    // Verdicts are counted once committed: a batch screened again (after the batch before it raised a
+    // signal, or a lost race) counts only the screening that was stored.
+    for (const send of screened) recordVerdict(this.#deps.metrics, send.result);
     this.#stored = {
       count: this.#stored.count + 1,
       raisedIn: new Set(committed.stored.filter(({ send }) => send.result.categories.length > 0).map(({ send }) => send.conversation.id)),
@@ -290,7 +293,6 @@ export class SendBatchWriter {
       const before = prior.get(id) ?? signals.get(id) ?? [];
       // `prior` holds a conversation only once a send of this batch raised a signal in it.
       const result = prior.has(id) ? await screen(send, before) : first[i]!;
-      recordVerdict(this.#deps.metrics, result);
       screened.push({ ...send, result });
       if (result.categories.length > 0) {
         prior.set(id, [...before, { at, senderRole: send.entry.item.sender.role, categories: result.categories, severity: result.severity }]);
