@@ -2,7 +2,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 import { asCommonTableExpressions, executeTogether, jsonRecords } from '../db/statements.ts';
-import { GENESIS_HASH, serialiseContent, type AuditContent, type AuditRecord, type JsonValue } from '../audit/chain.ts';
+import { serialiseContent, type AuditContent, type AuditRecord, type JsonValue } from '../audit/chain.ts';
 
 /** An entry to append; `at` defaults to now. */
 export interface NewAuditEntry {
@@ -31,9 +31,10 @@ function entryHashSql(prevHash: Prisma.Sql, seq: Prisma.Sql, content: Prisma.Sql
 }
 
 /**
- * Appends one entry in a single statement. The upsert of the one `AuditHead` row takes its row lock
- * until the surrounding transaction commits, so appends from every node are serialised and the
- * chain cannot fork; a waiting writer re-reads the head as committed by the one before it.
+ * Appends one entry in a single statement. The update of the one `AuditHead` row (there from the
+ * first migration on, at position 0 with the genesis hash) takes its row lock until the surrounding
+ * transaction commits, so appends from every node are serialised and the chain cannot fork; a
+ * waiting writer re-reads the head as committed by the one before it.
  *
  * NOTE: call it last in a transaction, since the head lock is held until commit.
  */
@@ -42,12 +43,11 @@ export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<number>
   const text = serialiseContent(content);
   const rows = await db.$queryRaw<{ seq: number }[]>(Prisma.sql`
     WITH head AS (
-      INSERT INTO "AuditHead" ("id", "seq", "prevHash", "hash")
-      VALUES (1, 1, ${GENESIS_HASH}, ${entryHashSql(Prisma.sql`${GENESIS_HASH}`, Prisma.sql`1`, Prisma.sql`${text}`)})
-      ON CONFLICT ("id") DO UPDATE SET
-        "seq" = "AuditHead"."seq" + 1,
-        "prevHash" = "AuditHead"."hash",
-        "hash" = ${entryHashSql(Prisma.sql`"AuditHead"."hash"`, Prisma.sql`"AuditHead"."seq" + 1`, Prisma.sql`${text}`)}
+      UPDATE "AuditHead" SET
+        "seq" = "seq" + 1,
+        "prevHash" = "hash",
+        "hash" = ${entryHashSql(Prisma.sql`"hash"`, Prisma.sql`"seq" + 1`, Prisma.sql`${text}`)}
+      WHERE "id" = 1
       RETURNING "seq", "prevHash", "hash"
     )
     INSERT INTO "AuditEntry" ("seq", "at", "actorId", "kind", "subjectIds", "data", "prevHash", "hash")
@@ -56,7 +56,9 @@ export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<number>
            ${JSON.stringify(content.data)}::jsonb, "prevHash", "hash"
     FROM head
     RETURNING "seq"`);
-  return Number(rows[0]?.seq);
+  const appended = rows[0];
+  if (!appended) throw new Error('the audit chain has no head row: the database has not been migrated');
+  return Number(appended.seq);
 }
 
 /**
@@ -66,17 +68,11 @@ export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<number>
  * lock the head row, hash the entries one after the other from it by the same rules as
  * `appendAudit` (a recursive query), insert them and move the head. The head is locked only once
  * `entry` has been read, so that the locks `entry` depends on (a batch's conversations) are taken
- * first, in the order every writer takes them.
- *
- * NOTE: before the very first entry there is no head row to lock. Two first appends at once then
- * both start from the genesis hash, and the later one fails on the entries' primary key (SQLSTATE
- * 23505) instead of forking the chain.
+ * first, in the order every writer takes them. The head row is there from the first migration on.
  */
 function chainAppend(entry: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`"auditEntry" AS (${entry}), "auditLockedHead" AS (
+  return Prisma.sql`"auditEntry" AS (${entry}), "auditHead" AS (
       SELECT "seq", "hash" FROM "AuditHead" WHERE "id" = 1 AND EXISTS (SELECT 1 FROM "auditEntry") FOR UPDATE
-    ), "auditHead" AS (
-      SELECT COALESCE((SELECT "seq" FROM "auditLockedHead"), 0) AS "seq", COALESCE((SELECT "hash" FROM "auditLockedHead"), ${GENESIS_HASH}) AS "hash"
     ), "auditChain" AS (
       -- Position 0 is the head as locked; each entry n is hashed from the one before it.
       SELECT 0::bigint AS "n", "seq", NULL::text AS "prevHash", "hash" FROM "auditHead"
@@ -88,9 +84,9 @@ function chainAppend(entry: Prisma.Sql): Prisma.Sql {
       SELECT c."seq", e."at"::timestamp(3), e."actorId", e."kind", ARRAY(SELECT jsonb_array_elements_text(e."subjectIds")), e."data", c."prevHash", c."hash"
       FROM "auditChain" c JOIN "auditEntry" e ON e."n" = c."n"
     ), "auditMovedHead" AS (
-      INSERT INTO "AuditHead" ("id", "seq", "prevHash", "hash")
-      SELECT 1, "seq", "prevHash", "hash" FROM "auditChain" WHERE "n" > 0 ORDER BY "n" DESC LIMIT 1
-      ON CONFLICT ("id") DO UPDATE SET "seq" = EXCLUDED."seq", "prevHash" = EXCLUDED."prevHash", "hash" = EXCLUDED."hash"
+      UPDATE "AuditHead" AS h SET "seq" = last."seq", "prevHash" = last."prevHash", "hash" = last."hash"
+      FROM (SELECT "seq", "prevHash", "hash" FROM "auditChain" WHERE "n" > 0 ORDER BY "n" DESC LIMIT 1) AS last
+      WHERE h."id" = 1
     ), `;
 }
 
@@ -144,7 +140,7 @@ export async function listAuditEntries(db: Db, afterSeq: number, limit: number):
   return rows.map((row) => ({ ...row, data: row.data as JsonValue }));
 }
 
-/** The head of the chain (last position and hash), or null before the first entry. */
+/** The head of the chain: its last position and hash (position 0 and the genesis hash before the first entry). */
 export function getAuditHead(db: Db): Promise<{ seq: number; hash: string } | null> {
   return db.auditHead.findUnique({ where: { id: 1 }, select: { seq: true, hash: true } });
 }
