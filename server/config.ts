@@ -31,7 +31,7 @@ export const ConfigSchema = Type.Object({
   READ_CACHE_MS: Type.Integer({
     minimum: 0,
     default: 60_000,
-    description: 'Longest a node uses a cached login session, conversation access or history page; changes drop them at once through the bus, this bounds what a lost event could leave',
+    description: 'Longest a node uses a cached login session, conversation access, history page or list of recent screening signals; changes drop them at once through the bus, this bounds what a lost event could leave',
   }),
   HISTORY_CACHE_MB: Type.Integer({ minimum: 0, default: 64, description: 'Memory a node gives cached history pages (MB, estimated)' }),
   POLICY_CACHE_MS: Type.Integer({ minimum: 0, default: 5000, description: 'How long a node uses a cached program policy before re-reading it' }),

@@ -1,10 +1,12 @@
 /**
  * The read caches of two nodes sharing PostgreSQL and Redis: a change made on node A reaches what
- * node B has cached (a logout, a new, released or redacted message, an ended mentorship), a held
- * message never reaches a recipient on either node, and a bus reconnection drops everything B holds.
+ * node B has cached (a logout, a new, released or redacted message, a screening signal, an ended
+ * mentorship), a held message never reaches a recipient on either node, and a bus reconnection
+ * drops everything B holds.
  */
 import t from 'tap';
 import { REDACTION_MARK } from '../moderation/redact.ts';
+import { RISK_WINDOW_MS } from '../server/messaging/send-batch.ts';
 import { build, eventually, login } from './support/app.ts';
 import { api, moderationSetup, type Account } from './support/moderation.ts';
 import { startPostgres, startRedis } from './support/servers.ts';
@@ -39,6 +41,19 @@ t.test('changes on node A reach the caches of node B', async (t) => {
     t.notOk((await pageOnB(maya)).includes('science fair'));
     t.equal((await student.sendMessage(conversationId, 'x2', 'Or the science fair team?')).type, 'ack');
     await eventually(async () => (await pageOnB(maya)).includes('science fair'), 10_000, "B's cached page follows");
+  });
+
+  await t.test("a signal stored on A reaches the recent signals B screens with", async (t) => {
+    const signalsOnB = async () => (await b.caches.signals.get([conversationId], new Date(Date.now() - RISK_WINDOW_MS))).get(conversationId)!;
+    const before = await signalsOnB();
+    const seeded = await b.db.prisma.message.findFirstOrThrow({ where: { conversationId, clientId: 'x1' }, select: { id: true } });
+    await b.db.prisma.message.update({ where: { id: seeded.id }, data: { categories: ['written_past_the_bus'] } });
+    t.same(await signalsOnB(), before, 'B serves the signals it read from its cache');
+    t.equal((await mentor.sendMessage(conversationId, 's1', "Let's keep this our little secret")).type, 'ack');
+    await eventually(async () => (await signalsOnB()).length === before.length + 2, 10_000, 'B reads them again');
+    t.same((await signalsOnB()).map((signal) => signal.categories.includes('written_past_the_bus')), [...before.map(() => false), true, false]);
+    await b.db.prisma.message.update({ where: { id: seeded.id }, data: { categories: [] } });
+    b.caches.signals.forget(conversationId);
   });
 
   await t.test('a held message stays with its sender on both nodes until approved on A', async (t) => {

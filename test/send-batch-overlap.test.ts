@@ -26,6 +26,7 @@ t.test('a batch screened while the batch before it was stored is screened again 
     prisma: app.db.prisma,
     direct: app.db.direct,
     bus: app.bus,
+    signals: app.caches.signals,
     access: (user, id) => app.messages.access(user, id, true),
     screen: async (send, _conversation, signals) => {
       screenings.push({ body: send.body, prior: signals.map((signal) => signal.categories) });

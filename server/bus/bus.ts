@@ -7,10 +7,10 @@
 /**
  * Kinds of conversation events that tell every node a conversation's readable state changed, so
  * that node caches drop what they hold of it (sockets ignore them): a stored message changed (a
- * coordinator's rejection or redaction), or the conversation's access did (its mentorship ended, its
- * members changed).
+ * coordinator's rejection or redaction), the conversation's access did (its mentorship ended, its
+ * members changed), or it got a new screening signal (a message screening found something in).
  */
-export const CHANGE_KINDS = { message: 'message.changed', access: 'conversation.changed' } as const;
+export const CHANGE_KINDS = { message: 'message.changed', access: 'conversation.changed', signals: 'signals.changed' } as const;
 
 /** A JSON-serialisable event about a conversation, delivered to its members on every node. */
 export interface ConversationEvent {

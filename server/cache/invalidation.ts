@@ -3,18 +3,20 @@
  * event, so a change made on any node reaches every node's caches: a logout drops the user's
  * sessions, a new, released, rejected or redacted message drops its conversation's history pages, a
  * change of access (a mentorship ended, members changed) drops the conversation's access and pages,
- * and a resync (the bus reconnected and may have lost events) drops everything.
+ * a new screening signal drops the conversation's recent signals, and a resync (the bus reconnected and may have lost events) drops everything.
  */
 import { CHANGE_KINDS, type BusListener, type ConversationEvent, type UserEvent } from '../bus/bus.ts';
 import type { ConversationAccessCache } from './access-cache.ts';
 import type { HistoryCache } from './history-cache.ts';
 import type { SessionCache } from './session-cache.ts';
+import type { RecentSignalsCache } from './signals-cache.ts';
 
 /** The read caches of a node. */
 export interface ReadCaches {
   sessions: SessionCache;
   access: ConversationAccessCache;
   history: HistoryCache;
+  signals: RecentSignalsCache;
 }
 
 /** Conversation event kinds after which a conversation's history pages are out of date. */
@@ -34,6 +36,8 @@ export class CacheInvalidation implements BusListener {
       this.#caches.history.forget(event.conversationId);
     } else if (MESSAGE_KINDS.has(event.kind)) {
       this.#caches.history.forget(event.conversationId);
+    } else if (event.kind === CHANGE_KINDS.signals) {
+      this.#caches.signals.forget(event.conversationId);
     }
   }
 
@@ -49,5 +53,6 @@ export class CacheInvalidation implements BusListener {
     this.#caches.sessions.clear();
     this.#caches.access.clear();
     this.#caches.history.clear();
+    this.#caches.signals.clear();
   }
 }

@@ -35,8 +35,8 @@ export interface MessageServiceOptions {
   recordScreening?: ScreeningRecorder;
   /** Counts verdicts and times the stages of a send, when the node exports metrics. */
   metrics?: TrellisMetrics;
-  /** The node's caches of conversation access and history pages. */
-  caches: Pick<ReadCaches, 'access' | 'history'>;
+  /** The node's caches of conversation access, history pages and recent signals. */
+  caches: Pick<ReadCaches, 'access' | 'history' | 'signals'>;
 }
 
 /** Sends, reads and marks messages on behalf of authenticated users. */
@@ -50,6 +50,7 @@ export class MessageService {
       prisma: options.prisma,
       direct: options.direct,
       bus: options.bus,
+      signals: options.caches.signals,
       access: (user, conversationId) => this.access(user, conversationId, true),
       screen: (send, conversation, signals, at) => this.#screen(send.sender, conversation, send.body, 'message', signals, at),
       recordScreening: options.recordScreening,
@@ -94,7 +95,7 @@ export class MessageService {
   /** Screens a text a sender posts in a conversation (a file's name or text), with its recent signals. */
   async screen(sender: AuthUser, conversation: ConversationAccess, text: string, kind: ScreeningRequest['kind']): Promise<ScreeningResult> {
     const at = new Date();
-    const signals = await messages.listRecentSignals(this.#options.direct, [conversation.id], new Date(at.getTime() - RISK_WINDOW_MS));
+    const signals = await this.#options.caches.signals.get([conversation.id], new Date(at.getTime() - RISK_WINDOW_MS));
     return this.#screen(sender, conversation, text, kind, signals.get(conversation.id) ?? [], at);
   }
 

@@ -1,7 +1,7 @@
 /**
- * Writes a batch of sends (see `group-commit.ts`): access checks, one recent-signals query for the
- * whole batch (and one query for earlier messages of the same client ids, when the batch holds a
- * resend) and screening, all while the batch before it is being stored (`prepare`); then one write
+ * Writes a batch of sends (see `group-commit.ts`): access checks, the recent signals of its
+ * conversations (from the node's cache, else one query for the whole batch), one query for earlier
+ * messages of the same client ids when the batch holds a resend, and screening, all while the batch before it is being stored (`prepare`); then one write
  * that locks the conversations, hands out sequence numbers and stores the messages with their
  * verdicts (decision, review, alert and audit rows): one statement when screening raised nothing
  * (`one-statement-batch.ts`), else one transaction (`write`). Only once it has committed is each send
@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
 import { redact } from '../../moderation/redact.ts';
 import type { ScreeningResult } from '../../moderation/types.ts';
-import type { Bus } from '../bus/bus.ts';
+import { CHANGE_KINDS, type Bus } from '../bus/bus.ts';
+import type { RecentSignalsCache } from '../cache/signals-cache.ts';
 import { inTransaction } from '../db/client.ts';
 import type { DirectSql } from '../db/direct-sql.ts';
 import { executeTogether } from '../db/statements.ts';
@@ -78,6 +79,11 @@ export interface SendBatchDeps {
   /** The hottest statements, past Prisma (see `direct-sql.ts`). */
   direct: DirectSql;
   bus: Bus;
+  /**
+   * The conversations' recent signals, as conversation risk reads them. The writer forgets those of
+   * a conversation it stores a new signal in, and tells the other nodes to (`CHANGE_KINDS.signals`).
+   */
+  signals: Pick<RecentSignalsCache, 'get' | 'forget'>;
   /** The conversation if the user may post in it; throws the refusal code otherwise. */
   access(user: AuthUser, conversationId: string): Promise<ConversationAccess>;
   /** Screens a message given the conversation's recent signals. */
@@ -230,7 +236,7 @@ export class SendBatchWriter {
       findEarlier
         ? messages.findMessagesByClientIds(prisma, admitted.map(({ entry }) => ({ senderId: entry.item.sender.id, clientId: entry.item.clientId })))
         : [],
-      messages.listRecentSignals(this.#deps.direct, conversationIds, new Date(at.getTime() - RISK_WINDOW_MS)),
+      this.#deps.signals.get(conversationIds, new Date(at.getTime() - RISK_WINDOW_MS)),
     ]);
     timer.lap('idempotency');
     const earlierByKey = new Map(earlier.map((message) => [keyOf(message.senderId, message.clientId), message]));
@@ -256,10 +262,9 @@ export class SendBatchWriter {
     // Verdicts are counted once committed: a batch screened again (after the batch before it raised a
     // signal, or a lost race) counts only the screening that was stored.
     for (const send of screened) recordVerdict(this.#deps.metrics, send.result);
-    this.#stored = {
-      count: this.#stored.count + 1,
-      raisedIn: new Set(committed.stored.filter(({ send }) => send.result.categories.length > 0).map(({ send }) => send.conversation.id)),
-    };
+    const raisedIn = new Set(committed.stored.filter(({ send }) => send.result.categories.length > 0).map(({ send }) => send.conversation.id));
+    for (const conversationId of raisedIn) this.#deps.signals.forget(conversationId);
+    this.#stored = { count: this.#stored.count + 1, raisedIn };
     for (const { send, error } of committed.refused) send.entry.reject(error);
     await committed.afterCommit?.();
     timer.lap('on_screened');
@@ -270,6 +275,7 @@ export class SendBatchWriter {
     // Every publish is issued here, before the next batch can issue its own, so the bus carries each
     // conversation's messages in sequence order while the next batch is already being written.
     const answered = Promise.all([
+      ...[...raisedIn].map((conversationId) => this.#announceSignal(conversationId)),
       ...committed.stored.map(({ send, message }) => this.#answer(send, message, true)),
       ...repeats.map((send) => this.#answer(send, send.earlier, send.earlier.conversationId === send.conversation.id)),
     ]).then(() => timer.lap('publish'));
@@ -350,6 +356,16 @@ export class SendBatchWriter {
       else committed.refused.push({ send: sends[i]!, error: new TrellisError(outcome.refused) });
     }
     return committed;
+  }
+
+  /** Tells the other nodes that a conversation has a new signal, so that they read its signals again. */
+  async #announceSignal(conversationId: string): Promise<void> {
+    try {
+      await this.#deps.bus.deliverToConversation({ conversationId, kind: CHANGE_KINDS.signals });
+    } catch {
+      // The bus is down: its messages fail too, and the other nodes resync (dropping every cached
+      // signal) when it is back. Until then, `READ_CACHE_MS` bounds how long they use stale signals.
+    }
   }
 
   /** Publishes a stored message (when asked) and answers its send. */
