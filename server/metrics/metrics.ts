@@ -104,7 +104,9 @@ export function recordVerdict(metrics: TrellisMetrics | undefined, result: Scree
 export function stageTimer(metrics: TrellisMetrics | undefined, sends = 1, started = performance.now()): { lap(stage: string): void; total(): void } {
   let last = started;
   const observe = (stage: string, seconds: number) => {
-    for (let i = 0; i < sends; i++) metrics?.sendStageSeconds.observe({ stage }, seconds);
+    // The labelled child is looked up once per stage, not once per send.
+    const histogram = metrics?.sendStageSeconds.labels({ stage });
+    for (let i = 0; i < sends; i++) histogram?.observe(seconds);
   };
   return {
     lap(stage) {
