@@ -29,9 +29,7 @@ export class RedisBus implements Bus {
   /** Connects both connections and subscribes; rejects when Redis cannot be reached. */
   static async connect(url: string, onError: (error: Error) => void): Promise<RedisBus> {
     const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true };
-    // The publishes of a batch of messages are issued in one tick: auto-pipelining sends them to
-    // Redis in one write instead of one each, in the order they were issued.
-    const bus = new RedisBus(new Redis(url, { ...options, enableAutoPipelining: true }), new Redis(url, options));
+    const bus = new RedisBus(new Redis(url, options), new Redis(url, options));
     bus.#publisher.on('error', onError);
     bus.#subscriber.on('error', onError);
     bus.#subscriber.on('message', (channel: string, payload: string) => bus.#dispatch(channel as Channel, payload));
