@@ -3,7 +3,8 @@
  * event, so a change made on any node reaches every node's caches: a logout drops the user's
  * sessions, a new, released, rejected or redacted message drops its conversation's history pages, a
  * change of access (a mentorship ended, members changed) drops the conversation's access and pages,
- * a new screening signal drops the conversation's recent signals, and a resync (the bus reconnected and may have lost events) drops everything.
+ * a new screening signal drops the conversation's recent signals, and a resync (the bus reconnected
+ * and may have lost events) drops everything.
  */
 import { CHANGE_KINDS, type BusListener, type ConversationEvent, type UserEvent } from '../bus/bus.ts';
 import type { ConversationAccessCache } from './access-cache.ts';

@@ -1,11 +1,11 @@
 /**
- * Writes a batch of sends (see `group-commit.ts`): access checks, the recent signals of its
- * conversations (from the node's cache, else one query for the whole batch), one query for earlier
- * messages of the same client ids when the batch holds a resend, and screening, all while the batch before it is being stored (`prepare`); then one write
- * that locks the conversations, hands out sequence numbers and stores the messages with their
- * verdicts (decision, review, alert and audit rows): one statement when screening raised nothing
- * (`one-statement-batch.ts`), else one transaction (`write`). Only once it has committed is each send
- * acknowledged and published.
+ * Writes a batch of sends (see `group-commit.ts`). While the batch before it is being stored
+ * (`prepare`): access checks, the recent signals of its conversations (from the node's cache, else
+ * one query for the whole batch), one query for earlier messages of the same client ids when the
+ * batch holds a resend, and screening. Then (`write`) one write that locks the conversations, hands
+ * out sequence numbers and stores the messages with their verdicts (decision, review, alert and
+ * audit rows): one statement when screening raised nothing (`one-statement-batch.ts`), else one
+ * transaction. Only once it has committed is each send acknowledged and published.
  */
 import { randomUUID } from 'node:crypto';
 import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
@@ -173,7 +173,7 @@ export class SendBatchWriter {
 
   /**
    * Prepares one batch while the batch before it is written (see `group-commit.ts`): access checks,
-   * the recent-signals read and screening. Sends refused access are answered here. Null when none is
+   * the recent signals and screening. Sends refused access are answered here. Null when none is
    * left to write.
    */
   async prepare(batch: BatchEntry<PendingSend, AckFrame>[]): Promise<PreparedBatch | null> {

@@ -1,7 +1,8 @@
 /**
  * Requests from the event loop to a worker thread and their answers, matched by id. The worker posts
  * one start-up message (ready or failed) and then answers each request with a `Reply`. Errors cross
- * as plain data (`PlainError`) unless the channel's owner encodes them otherwise.
+ * as plain data, encoded and decoded by the channel's owner (`toPlainError` and `fromPlainError` for
+ * ordinary errors).
  */
 import type { MessagePort, Worker } from 'node:worker_threads';
 
@@ -47,7 +48,7 @@ export class RequestChannel<Ready> {
   #stopped: Error | undefined;
 
   /** `name` names the thread in the error of a stopped thread; `decodeError` rebuilds a reply's error. */
-  constructor(worker: Worker, name: string, decodeError: (error: unknown) => Error = (error) => fromPlainError(error as PlainError)) {
+  constructor(worker: Worker, name: string, decodeError: (error: unknown) => Error) {
     this.#worker = worker;
     this.#decodeError = decodeError;
     let started = false;
@@ -101,7 +102,7 @@ export class RequestChannel<Ready> {
 export function answerRequests<Request extends { id: number }>(
   port: MessagePort,
   handle: (request: Request) => Promise<unknown>,
-  encodeError: (error: unknown) => unknown = toPlainError,
+  encodeError: (error: unknown) => unknown,
 ): void {
   port.on('message', (request: Request) => {
     handle(request).then(
