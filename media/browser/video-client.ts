@@ -81,8 +81,10 @@ export class TrellisVideoClient {
    */
   async join(roomId: string, camera?: MediaStream): Promise<VideoResults['video.join']> {
     const joined = await this.request('video.join', { roomId });
-    await this.#device.load({ routerRtpCapabilities: joined.rtpCapabilities });
-    this.#recv = this.#createTransport('recv');
+    // NOTE: set at once, before the device loads: a producer announced meanwhile (another peer
+    // joining at the same time) waits for the receiving transport instead of being dropped.
+    this.#recv = this.#device.load({ routerRtpCapabilities: joined.rtpCapabilities }).then(() => this.#createTransport('recv'));
+    await this.#recv;
     for (const producer of joined.producers) await this.#consume(producer.producerId, producer.userId);
     for (const track of camera?.getTracks() ?? []) await this.produce(track);
     return joined;
