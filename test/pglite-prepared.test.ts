@@ -38,3 +38,18 @@ t.test('PGlite runs statements prepared, with the same results as bound paramete
   t.same(bytes.rows, [{ n: 3 }], 'a value without a literal (bytes) takes the ordinary path');
   await t.rejects(db.query('INSERT INTO t (id, v) VALUES ($1, $2)', [0, 'again']), { code: '23505' }, "a prepared statement's error keeps its SQLSTATE");
 });
+
+t.test("a query's own parsers apply: the first set becomes the instance's, another set stays in its query", async (t) => {
+  const raw = await PGlite.create();
+  t.teardown(() => raw.close());
+  const db = await withPreparedStatements(raw, 10);
+  const TEXT = 25;
+  const upper = { [TEXT]: (text: string) => text.toUpperCase() };
+  const reversed = { [TEXT]: (text: string) => [...text].reverse().join('') };
+  const select = (parsers: typeof upper) => db.query<{ v: string }>('SELECT $1::text AS v', ['abc'], { parsers });
+  t.same((await select(upper)).rows, [{ v: 'ABC' }]);
+  t.same((await select(upper)).rows, [{ v: 'ABC' }], 'the same set again, now the instance’s own');
+  t.same((await select(reversed)).rows, [{ v: 'cba' }], 'another set still applies to its own query');
+  const rows = await db.query<{ n: number; at: Date }>("SELECT $1::int AS n, '2026-01-02T03:04:05Z'::timestamptz AS at", [3], { parsers: upper });
+  t.same(rows.rows, [{ n: 3, at: new Date('2026-01-02T03:04:05Z') }], 'types the set does not name keep PGlite’s parsers');
+});
