@@ -37,3 +37,16 @@ t.test('frames sent in one tick leave together, in order, and the socket is flus
   await new Promise((resolve) => client.once('close', resolve));
   t.doesNotThrow(() => socket.send('after close'), 'sending after close does not throw');
 });
+
+t.test('a frame given as UTF-8 bytes leaves as a text frame', async (t) => {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  t.teardown(() => server.close());
+  await new Promise((resolve) => server.once('listening', resolve));
+  const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  t.teardown(() => client.terminate());
+  const socket = coalescingSocket(await accepted);
+  const received = new Promise<{ text: string; isBinary: boolean }>((resolve) => client.once('message', (data, isBinary) => resolve({ text: data.toString(), isBinary })));
+  socket.send(Buffer.from('{"type":"message","body":"é ✓"}'));
+  t.same(await received, { text: '{"type":"message","body":"é ✓"}', isBinary: false });
+});

@@ -84,20 +84,23 @@ export function viewFor(viewerId: string, message: BusMessage): WireMessage | nu
 /**
  * The `message` frame of one bus message, serialised once for every member who sees it the same way
  * (all of them when it is delivered): a node fanning a message out to many sockets pays for one
- * `JSON.stringify`, not one per socket.
+ * `JSON.stringify` and one UTF-8 encoding, not one of each per socket.
  */
 export class MessageFrame {
   readonly message: BusMessage;
-  #shared: string | undefined;
+  #shared: Buffer | undefined;
 
   constructor(message: BusMessage) {
     this.message = message;
   }
 
-  /** The frame text for a viewer, or null when that viewer may not see the message. */
-  textFor(viewerId: string): string | null {
+  /**
+   * The frame for a viewer (its UTF-8 bytes when every viewer sees the same, else its text), or null
+   * when that viewer may not see the message.
+   */
+  frameFor(viewerId: string): Buffer | string | null {
     if (this.message.status === 'delivered') {
-      this.#shared ??= JSON.stringify({ type: 'message', message: viewFor(viewerId, this.message) });
+      this.#shared ??= Buffer.from(JSON.stringify({ type: 'message', message: viewFor(viewerId, this.message) }));
       return this.#shared;
     }
     const view = viewFor(viewerId, this.message);

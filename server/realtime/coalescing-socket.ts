@@ -24,7 +24,8 @@ export function coalescingSocket(socket: WebSocket): ClientSocket {
         tcp.cork();
         process.nextTick(flush);
       }
-      socket.send(text);
+      // A frame given as bytes is still a text frame.
+      socket.send(text, { binary: false });
     },
     close: (code, reason) => socket.close(code, reason),
     get bufferedAmount() {

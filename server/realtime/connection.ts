@@ -14,7 +14,8 @@ import type { RateLimiter } from './rate-limiter.ts';
 
 /** The transport a connection writes to. */
 export interface ClientSocket {
-  send(text: string): void;
+  /** Sends a text frame: its text, or the text's UTF-8 bytes. */
+  send(text: string | Buffer): void;
   close(code: number, reason: string): void;
   /** Bytes queued but not yet sent. */
   readonly bufferedAmount: number;
@@ -140,8 +141,8 @@ export class Connection implements HubConnection {
     this.#write(JSON.stringify(frame));
   }
 
-  /** Writes a serialised frame, unless the client stopped reading. */
-  #write(text: string): void {
+  /** Writes a serialised frame (text or its UTF-8 bytes), unless the client stopped reading. */
+  #write(text: string | Buffer): void {
     if (this.#closed) return;
     if (this.#socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(CloseCode.SLOW_CONSUMER, 'too much unread data');
@@ -219,7 +220,7 @@ export class Connection implements HubConnection {
   }
 
   #sendVisible(frame: MessageFrame): void {
-    const text = frame.textFor(this.userId);
+    const text = frame.frameFor(this.userId);
     if (text === null) return;
     this.#write(text);
     this.#deps.metrics?.messagesOut.inc({ path: 'live' });
