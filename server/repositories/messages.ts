@@ -164,7 +164,7 @@ const MESSAGE_COLUMNS = Prisma.raw(
 function messageValues(r: string): Prisma.Sql {
   return Prisma.raw(
     [
-      `${r}."id", ${r}."conversationId", ${r}."senderId", ${r}."clientId", ${r}."body", ${r}."deliveredBody", ${r}."status"::"MessageStatus"`,
+      `${r}."id", ${r}."conversationId", ${r}."senderId", ${r}."clientId", ${r}."body", COALESCE(${r}."deliveredBody", ${r}."body"), ${r}."status"::"MessageStatus"`,
       `${r}."action", ${r}."severity", ARRAY(SELECT jsonb_array_elements_text(${r}."categories")), ${r}."verdict", ${r}."createdAt"::timestamp(3)`,
     ].join(', '),
   );
@@ -172,13 +172,15 @@ function messageValues(r: string): Prisma.Sql {
 
 /**
  * Messages as a relation `r` with their position "n" (1, 2, …) and, when they have one, their
- * "seq" (see `jsonRecords`).
+ * "seq" (see `jsonRecords`). A "deliveredBody" the same as the body is left out (null), so the text
+ * travels once; `messageValues` puts it back.
  */
 function messageRecords(rows: readonly (UnnumberedMessage & { seq?: number })[]): Prisma.Sql {
   // NOTE: one statement over all rows, not `createMany`: the client's per-row argument handling costs
   // more than the database's insert.
   const records = rows.map((row, i) => ({
-    id: row.id, conversationId: row.conversationId, senderId: row.senderId, clientId: row.clientId, body: row.body, deliveredBody: row.deliveredBody,
+    id: row.id, conversationId: row.conversationId, senderId: row.senderId, clientId: row.clientId, body: row.body,
+    deliveredBody: row.deliveredBody === row.body ? null : row.deliveredBody,
     status: row.status, action: row.action, severity: row.severity, categories: row.categories, verdict: row.verdict,
     createdAt: row.createdAt.toISOString(), seq: row.seq, n: i + 1,
   }));
