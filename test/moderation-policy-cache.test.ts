@@ -58,6 +58,9 @@ t.test('a failed read keeps the policy validated before and retries on the next 
 
 t.test('the canonical serialisation ignores key order; verifyPage names an edit', async (t) => {
   t.equal(canonicalJson({ b: [1, { d: 1, c: null }], a: 'x', u: undefined }), '{"a":"x","b":[1,{"c":null,"d":1}]}');
+  // Stored chains are verified with this text: it must never change.
+  const tricky = { b: [1, { d: 1, c: null }, undefined, -0, 1e21], a: 'x"\n\\', u: undefined, '10': 'ten', '9': 'nine', é: { Z: true, A: [] }, '\u{1F600}': 0.5, B: {} };
+  t.equal(canonicalJson(tricky), '{"10":"ten","9":"nine","B":{},"a":"x\\"\\n\\\\","b":[1,{"c":null,"d":1},null,0,1e+21],"é":{"A":[],"Z":true},"\u{1F600}":0.5}', 'keys by UTF-16 code units, integer-like ones too');
   const at = new Date('2026-11-24T12:00:00.000Z');
   const content = { at, actorId: null, kind: 'k', subjectIds: ['s'], data: { n: 1 } };
   const first = { ...content, seq: 1, prevHash: GENESIS_HASH, hash: entryHash(GENESIS_HASH, 1, content) };

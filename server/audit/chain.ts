@@ -31,15 +31,26 @@ export interface AuditRecord extends AuditContent {
   hash: string;
 }
 
-/** JSON with sorted keys at every depth (no whitespace); `undefined` object fields are left out. */
+/**
+ * JSON with sorted keys at every depth (no whitespace); `undefined` object fields are left out and
+ * `undefined` array items written as null. Keys sort by UTF-16 code units, integer-like ones too.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
-  const fields = Object.entries(value as Record<string, unknown>)
-    .filter(([, field]) => field !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, field]) => `${JSON.stringify(key)}:${canonicalJson(field)}`);
-  return `{${fields.join(',')}}`;
+  // NOTE: loops and string appends, not entries/filter/map/join: this runs for every audit entry.
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i++) text += (i > 0 ? ',' : '') + canonicalJson(value[i] ?? null);
+    return `${text}]`;
+  }
+  const fields = value as Record<string, unknown>;
+  let text = '{';
+  for (const key of Object.keys(fields).sort()) {
+    const field = fields[key];
+    if (field === undefined) continue;
+    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(field)}`;
+  }
+  return `${text}}`;
 }
 
 /** The canonical serialisation of an entry's content, the text its hash covers. */

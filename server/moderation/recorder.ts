@@ -29,6 +29,7 @@ function reasonOf(result: ScreeningResult): string {
 
 /** The audit entry of a screened message. */
 function auditEntryOf({ message, result, sender, conversation }: ScreenedEvent, alert: StoredAlert | undefined): NewAuditEntry {
+  const bodySha256 = sha256(message.body);
   return {
     actorId: sender.id,
     kind: 'message.screened',
@@ -37,7 +38,7 @@ function auditEntryOf({ message, result, sender, conversation }: ScreenedEvent, 
     data: {
       seq: message.seq, status: message.status, action: result.action, severity: result.severity, categories: result.categories,
       stageVersions: result.stageVersions, failure: result.failure, alertId: alert?.id,
-      bodySha256: sha256(message.body), deliveredBodySha256: sha256(message.deliveredBody),
+      bodySha256, deliveredBodySha256: message.deliveredBody === message.body ? bodySha256 : sha256(message.deliveredBody),
       ...(message.attachment && { attachment: { ...message.attachment, size: Number(message.attachment.size) } }),
     },
   };
