@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { AlertEvent, Bus, BusListener, ConversationEvent, UserEvent } from '../server/bus/bus.ts';
 import { LocalBus } from '../server/bus/local-bus.ts';
+import { Redis } from 'ioredis';
 import { RedisBus } from '../server/bus/redis-bus.ts';
 import { eventually } from './support/app.ts';
 import { startRedis } from './support/servers.ts';
@@ -33,7 +34,11 @@ async function exercise(buses: Bus[]) {
   await first.deliverToConversation({ conversationId: 'c1', kind: 'message', seq: 1 });
   await last.notifyUser({ userId: 'u1', kind: 'conversation.added', conversationId: 'c1' });
   await first.publishAlert({ programId: 'p1', severity: 'critical' });
-  for (let seq = 2; seq <= 50; seq++) await last.deliverToConversation({ conversationId: 'c1', kind: 'message', seq });
+  for (let seq = 2; seq <= 20; seq++) await last.deliverToConversation({ conversationId: 'c1', kind: 'message', seq });
+  const batch = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => ({ conversationId: 'c1', kind: 'message', seq: from + i }));
+  await first.deliverToConversations(batch(21, 35));
+  await first.deliverToConversations([]);
+  await last.deliverToConversations(batch(36, 50));
   for (const { heard } of recorders) {
     await eventually(() => heard.conversation.length >= 50 && heard.user.length >= 1 && heard.alert.length >= 1, 5000);
   }
@@ -62,6 +67,24 @@ t.test('Redis bus between two nodes', async (t) => {
     t.same(heard.user, [{ userId: 'u1', kind: 'conversation.added', conversationId: 'c1' }]);
     t.same(heard.alert, [{ programId: 'p1', severity: 'critical' }]);
   }
+});
+
+t.test('Redis bus: a batch of conversation events is one publication', async (t) => {
+  const redis = await startRedis();
+  t.teardown(() => redis.stop());
+  const bus = await RedisBus.connect(redis.url, () => {});
+  t.teardown(() => bus.close());
+  const { heard, listener } = recorder();
+  bus.listen(listener);
+  const stats = new Redis(redis.url);
+  t.teardown(() => stats.quit());
+  const publishes = async () => Number(/cmdstat_publish:calls=(\d+)/.exec(await stats.info('commandstats'))?.[1] ?? 0);
+  const before = await publishes();
+  await bus.deliverToConversations(Array.from({ length: 20 }, (_, i) => ({ conversationId: `c${i % 3}`, kind: 'message', seq: i + 1 })));
+  await bus.deliverToConversations([]);
+  t.equal((await publishes()) - before, 1, 'twenty events, one PUBLISH; none for no events');
+  await eventually(() => heard.conversation.length === 20, 5000);
+  t.same(heard.conversation.map((e) => [e.conversationId, e.seq]), Array.from({ length: 20 }, (_, i) => [`c${i % 3}`, i + 1]), 'each event once, in order');
 });
 
 t.test('Redis bus asks for a resync after reconnecting, and publishes again', async (t) => {

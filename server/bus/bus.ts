@@ -47,6 +47,11 @@ export interface Bus {
   readonly kind: 'local' | 'redis';
   /** Delivers an event to the members of a conversation, wherever they are connected. */
   deliverToConversation(event: ConversationEvent): Promise<void>;
+  /**
+   * Delivers several conversation events as one publication (a batch's messages): every node hears
+   * them in this order, after everything published before the call.
+   */
+  deliverToConversations(events: readonly ConversationEvent[]): Promise<void>;
   /** Notifies one user on every node. */
   notifyUser(event: UserEvent): Promise<void>;
   /** Raises an alert to a program's coordinators on every node. */

@@ -13,6 +13,10 @@ export class LocalBus implements Bus {
     return this.#emit((listener) => listener.conversation(event));
   }
 
+  deliverToConversations(events: readonly ConversationEvent[]): Promise<void> {
+    return this.#emit((listener) => events.forEach((event) => listener.conversation(event)));
+  }
+
   notifyUser(event: UserEvent): Promise<void> {
     return this.#emit((listener) => listener.user(event));
   }

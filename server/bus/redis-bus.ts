@@ -52,6 +52,11 @@ export class RedisBus implements Bus {
     return this.#publish(CHANNELS.conversation, event);
   }
 
+  /** One `PUBLISH` of the events as a JSON array, which `#dispatch` hands out one by one. */
+  async deliverToConversations(events: readonly ConversationEvent[]): Promise<void> {
+    if (events.length > 0) await this.#publish(CHANNELS.conversation, events);
+  }
+
   notifyUser(event: UserEvent): Promise<void> {
     return this.#publish(CHANNELS.user, event);
   }
@@ -79,7 +84,12 @@ export class RedisBus implements Bus {
 
   #dispatch(channel: Channel, payload: string): void {
     if (this.#listeners.length === 0) return;
-    const event: unknown = JSON.parse(payload);
+    const parsed: unknown = JSON.parse(payload);
+    for (const event of Array.isArray(parsed) ? parsed : [parsed]) this.#hand(channel, event);
+  }
+
+  /** Hands one event to every listener. */
+  #hand(channel: Channel, event: unknown): void {
     for (const listener of this.#listeners) {
       switch (channel) {
         case CHANNELS.conversation:

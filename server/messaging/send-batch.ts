@@ -272,12 +272,18 @@ export class SendBatchWriter {
     // node killed mid-send): publish again. Recipients drop sequence numbers they already hold.
     // Blocked messages are published too (without their text, and shown to nobody) so that sockets
     // and caches move past their sequence numbers instead of taking them for a gap.
-    // Every publish is issued here, before the next batch can issue its own, so the bus carries each
-    // conversation's messages in sequence order while the next batch is already being written.
+    // The batch's messages are issued here as one publication, before the next batch can issue its
+    // own, so the bus carries each conversation's messages in sequence order while the next batch is
+    // already being written. Each send is answered once that publication is done.
+    const republished = repeats.filter((send) => send.earlier.conversationId === send.conversation.id).map((send) => send.earlier);
+    const events = [...committed.stored.map(({ message }) => message), ...republished].map((message) => ({
+      conversationId: message.conversationId, kind: 'message', message: toBusMessage(message),
+    }));
+    const published = events.length > 0 ? this.#deps.bus.deliverToConversations(events) : Promise.resolve();
     const answered = Promise.all([
       ...[...raisedIn].map((conversationId) => this.#announceSignal(conversationId)),
-      ...committed.stored.map(({ send, message }) => this.#answer(send, message, true)),
-      ...repeats.map((send) => this.#answer(send, send.earlier, send.earlier.conversationId === send.conversation.id)),
+      ...committed.stored.map(({ send, message }) => this.#answer(send, message, published)),
+      ...repeats.map((send) => this.#answer(send, send.earlier, published)),
     ]).then(() => timer.lap('publish'));
     return { answered };
   }
@@ -368,12 +374,10 @@ export class SendBatchWriter {
     }
   }
 
-  /** Publishes a stored message (when asked) and answers its send. */
-  async #answer(send: Admitted, message: StoredMessage, publish: boolean): Promise<void> {
+  /** Answers a send once the publication its message is in (if any) is done. */
+  async #answer(send: Admitted, message: StoredMessage, published: Promise<void>): Promise<void> {
     try {
-      if (publish) {
-        await this.#deps.bus.deliverToConversation({ conversationId: message.conversationId, kind: 'message', message: toBusMessage(message) });
-      }
+      await published;
       send.entry.resolve(ackOrRefuse(message, send.entry.item));
     } catch (error) {
       send.entry.reject(error);
