@@ -1,7 +1,7 @@
 /**
  * Sending and reading messages, transport-free. A send is checked (membership, active mentorship,
  * length), screened through the one screening seam, persisted with its verdict and sequence number
- * in one transaction, acknowledged, then published on the bus for delivery.
+ * in one statement or transaction, published on the bus for delivery, then acknowledged.
  */
 import type { Role, Screener, ScreeningRequest, ScreeningResult } from '../../moderation/types.ts';
 import type { Bus } from '../bus/bus.ts';

@@ -5,7 +5,8 @@
  * batch holds a resend, and screening. Then (`write`) one write that locks the conversations, hands
  * out sequence numbers and stores the messages with their verdicts (decision, review, alert and
  * audit rows): one statement when screening raised nothing (`one-statement-batch.ts`), else one
- * transaction. Only once it has committed is each send acknowledged and published.
+ * transaction. Only once it has committed are its messages published (one publication for the
+ * batch) and, once that is done, each send acknowledged.
  */
 import { randomUUID } from 'node:crypto';
 import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
