@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { AlertEvent, Bus, BusListener, ConversationEvent, UserEvent } from '../server/bus/bus.ts';
 import { LocalBus } from '../server/bus/local-bus.ts';
 import { Redis } from 'ioredis';
@@ -69,13 +69,19 @@ t.test('Redis bus between two nodes', async (t) => {
   }
 });
 
-t.test('Redis bus: a batch of conversation events is one publication', async (t) => {
+/** A Redis server and a bus connected to it, both gone when the test ends. */
+async function busOnRedis(t: Test) {
   const redis = await startRedis();
   t.teardown(() => redis.stop());
   const bus = await RedisBus.connect(redis.url, () => {});
   t.teardown(() => bus.close());
   const { heard, listener } = recorder();
   bus.listen(listener);
+  return { redis, bus, heard };
+}
+
+t.test('Redis bus: a batch of conversation events is one publication', async (t) => {
+  const { redis, bus, heard } = await busOnRedis(t);
   const stats = new Redis(redis.url);
   t.teardown(() => stats.quit());
   const publishes = async () => Number(/cmdstat_publish:calls=(\d+)/.exec(await stats.info('commandstats'))?.[1] ?? 0);
@@ -88,13 +94,8 @@ t.test('Redis bus: a batch of conversation events is one publication', async (t)
 });
 
 t.test('Redis bus asks for a resync after reconnecting, and publishes again', async (t) => {
-  const redis = await startRedis();
-  t.teardown(() => redis.stop());
-  const bus = await RedisBus.connect(redis.url, () => {});
-  t.teardown(() => bus.close());
-  const { heard, listener } = recorder();
+  const { redis, bus, heard } = await busOnRedis(t);
   const other = recorder();
-  bus.listen(listener);
   bus.listen(other.listener);
   await redis.restart();
   await eventually(() => heard.resync > 0 && other.heard.resync > 0, 15_000, 'every listener resyncs after reconnect');

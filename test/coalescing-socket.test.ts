@@ -1,16 +1,21 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { coalescingSocket } from '../server/realtime/coalescing-socket.ts';
 
-t.test('frames sent in one tick leave together, in order, and the socket is flushed after the tick', async (t) => {
+/** A server-side socket and the client connected to it, both gone when the test ends. */
+async function socketPair(t: Test): Promise<{ raw: WebSocket; client: WebSocket }> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   t.teardown(() => server.close());
   await new Promise((resolve) => server.once('listening', resolve));
   const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
   const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
   t.teardown(() => client.terminate());
-  const raw = await accepted;
+  return { raw: await accepted, client };
+}
+
+t.test('frames sent in one tick leave together, in order, and the socket is flushed after the tick', async (t) => {
+  const { raw, client } = await socketPair(t);
   const tcp = (raw as unknown as { _socket: Socket })._socket;
   const socket = coalescingSocket(raw);
 
@@ -39,13 +44,8 @@ t.test('frames sent in one tick leave together, in order, and the socket is flus
 });
 
 t.test('a frame given as UTF-8 bytes leaves as a text frame', async (t) => {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  t.teardown(() => server.close());
-  await new Promise((resolve) => server.once('listening', resolve));
-  const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
-  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  t.teardown(() => client.terminate());
-  const socket = coalescingSocket(await accepted);
+  const { raw, client } = await socketPair(t);
+  const socket = coalescingSocket(raw);
   const received = new Promise<{ text: string; isBinary: boolean }>((resolve) => client.once('message', (data, isBinary) => resolve({ text: data.toString(), isBinary })));
   socket.send(Buffer.from('{"type":"message","body":"é ✓"}'));
   t.same(await received, { text: '{"type":"message","body":"é ✓"}', isBinary: false });
