@@ -54,7 +54,7 @@ function quotedElement(text: string | undefined): string | undefined {
 /**
  * Returns a function that drops a query's `parsers` once they are PGlite's own. PGlite copies its
  * table of parsers (one per type, a few hundred) into a new object on every query that brings
- * parsers of its own: 0.17 ms a query, a tenth of a small batch statement's time. The first set a
+ * parsers of its own: 0.20 ms a query, a tenth of a small batch statement's time. The first set a
  * query brings (Prisma's adapter brings the same object every time) is merged into the instance's
  * table; another set is left in its query.
  */
