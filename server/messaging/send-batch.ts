@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
 import { redact } from '../../moderation/redact.ts';
 import type { ScreeningResult } from '../../moderation/types.ts';
-import { CHANGE_KINDS, type Bus } from '../bus/bus.ts';
+import { CHANGE_KINDS, type Bus, type ConversationEvent } from '../bus/bus.ts';
 import type { RecentSignalsCache } from '../cache/signals-cache.ts';
 import { inTransaction } from '../db/client.ts';
 import type { DirectSql } from '../db/direct-sql.ts';
@@ -275,14 +275,17 @@ export class SendBatchWriter {
     // and caches move past their sequence numbers instead of taking them for a gap.
     // The batch's messages are issued here as one publication, before the next batch can issue its
     // own, so the bus carries each conversation's messages in sequence order while the next batch is
-    // already being written. Each send is answered once that publication is done.
+    // already being written. Each send is answered once that publication is done. It first tells the
+    // other nodes which conversations got a new signal, so that they read those signals again.
     const republished = repeats.filter((send) => send.earlier.conversationId === send.conversation.id).map((send) => send.earlier);
-    const events = [...committed.stored.map(({ message }) => message), ...republished].map((message) => ({
-      conversationId: message.conversationId, kind: 'message', message: toBusMessage(message),
-    }));
+    const events: ConversationEvent[] = [
+      ...[...raisedIn].map((conversationId) => ({ conversationId, kind: CHANGE_KINDS.signals })),
+      ...[...committed.stored.map(({ message }) => message), ...republished].map((message) => ({
+        conversationId: message.conversationId, kind: 'message', message: toBusMessage(message),
+      })),
+    ];
     const published = events.length > 0 ? this.#deps.bus.deliverToConversations(events) : Promise.resolve();
     const answered = Promise.all([
-      ...[...raisedIn].map((conversationId) => this.#announceSignal(conversationId)),
       ...committed.stored.map(({ send, message }) => this.#answer(send, message, published)),
       ...repeats.map((send) => this.#answer(send, send.earlier, published)),
     ]).then(() => timer.lap('publish'));
@@ -363,16 +366,6 @@ export class SendBatchWriter {
       else committed.refused.push({ send: sends[i]!, error: new TrellisError(outcome.refused) });
     }
     return committed;
-  }
-
-  /** Tells the other nodes that a conversation has a new signal, so that they read its signals again. */
-  async #announceSignal(conversationId: string): Promise<void> {
-    try {
-      await this.#deps.bus.deliverToConversation({ conversationId, kind: CHANGE_KINDS.signals });
-    } catch {
-      // The bus is down: its messages fail too, and the other nodes resync (dropping every cached
-      // signal) when it is back. Until then, `READ_CACHE_MS` bounds how long they use stale signals.
-    }
   }
 
   /** Answers a send once the publication its message is in (if any) is done. */
