@@ -35,6 +35,20 @@ t.test('members exchange messages in order with acknowledgements', async (t) => 
   await eventually(() => student.messages(conversationId).some((m) => m.seq === 6));
 });
 
+t.test('sends fired without waiting for their acknowledgements keep their order', async (t) => {
+  const { ava, maya, conversationId, open } = await setup(t);
+  const student = await open(ava);
+  const mentor = await open(maya);
+  const clientIds = Array.from({ length: 15 }, (_, i) => `burst-${i}`);
+  // A long first text takes the model longer to screen than the short ones after it.
+  const bodies = clientIds.map((_, i) => (i === 0 ? 'a long first question about internships '.repeat(40) : `follow-up ${i}`));
+  for (const [i, clientId] of clientIds.entries()) student.send({ type: 'send', conversationId, clientId, body: bodies[i] });
+  const acks = await Promise.all(clientIds.map((clientId) => student.next((f) => (f.type === 'ack' || f.type === 'error') && f.clientId === clientId)));
+  t.same(acks.map((ack) => ack.seq), clientIds.map((_, i) => i + 1), 'numbered in the order sent');
+  await eventually(() => mentor.messages(conversationId).length === clientIds.length, 5000, 'the mentor receives all of them');
+  t.same(mentor.messages(conversationId).map((m) => m.body), bodies, 'received in the order sent');
+});
+
 t.test('a resent client id returns the same acknowledgement and stores nothing twice', async (t) => {
   const { app, ava, conversationId, open } = await setup(t);
   const student = await open(ava);

@@ -83,7 +83,9 @@ export class MessageService {
   /**
    * Sends a message; returns its acknowledgement, or throws `MESSAGE_BLOCKED` and other codes. A file
    * message carries its `attachment` and the verdict its name and text already got (`screened`).
-   * Sends arriving together are written together (see `group-commit.ts`).
+   * Sends arriving together are written together (see `group-commit.ts`). A send is queued before
+   * this returns, so sends get their sequence numbers in the order of the calls, even when a caller
+   * does not wait for one answer before the next send.
    */
   async send(sender: AuthUser, input: Omit<PendingSend, 'sender'>): Promise<AckFrame> {
     if (input.body.length > this.#options.maxMessageChars) {

@@ -77,8 +77,8 @@ export class Connection implements HubConnection {
   readonly #early = new Map<string, Map<number, MessageFrame>>();
   /** Per-conversation delivery chains, so frames of one conversation go out in order. */
   readonly #deliveries = new Map<string, Promise<void>>();
-  /** Sends are processed one at a time so a client's messages keep their order. */
-  #sends: Promise<void> = Promise.resolve();
+  /** Sends not answered yet (see `#handle`); `drain` waits for them. */
+  readonly #unanswered = new Set<Promise<void>>();
   /** Frames wait for `start()` so that they see the user's conversations. */
   #started: Promise<void> = Promise.resolve();
   #badFrames: number[] = [];
@@ -153,7 +153,7 @@ export class Connection implements HubConnection {
 
   /** Lets sends in flight finish, then closes with the shutdown code so the client reconnects elsewhere. */
   async drain(): Promise<void> {
-    await this.#sends;
+    await Promise.all(this.#unanswered);
     this.close(CloseCode.SHUTDOWN, 'server shutting down');
   }
 
@@ -266,10 +266,18 @@ export class Connection implements HubConnection {
 
   #handle(frame: ClientFrame): void {
     switch (frame.type) {
-      case 'send':
+      case 'send': {
+        // A send is handed to the message service at once, without waiting for the ones before it:
+        // the service queues sends in the order it is called and numbers a conversation's messages
+        // in that order, so a client's messages keep their order while several are under way.
         this.#deps.metrics?.queueDepth.inc({ queue: 'sends' });
-        this.#sends = this.#sends.then(() => this.#send(frame)).finally(() => this.#deps.metrics?.queueDepth.dec({ queue: 'sends' }));
+        const answered = this.#send(frame).finally(() => {
+          this.#unanswered.delete(answered);
+          this.#deps.metrics?.queueDepth.dec({ queue: 'sends' });
+        });
+        this.#unanswered.add(answered);
         return;
+      }
       case 'resume':
         return this.#resume(frame.conversations);
       case 'typing':
