@@ -20,8 +20,12 @@ export interface TrellisMetrics {
   readonly framesIn: Counter<'type'>;
   /** Messages accepted for sending on this node, by outcome (`ack` or an error code). */
   readonly messagesIn: Counter<'outcome'>;
-  /** Message frames written to this node's sockets (live deliveries and catch-up). */
-  readonly messagesOut: Counter<'path'>;
+  /**
+   * Message frames written to this node's sockets (live deliveries and catch-up). Counted once per
+   * socket write, the hottest count, so a write is a plain addition that reaches the Prometheus
+   * counter (`trellis_messages_out_total`) when the registry is read.
+   */
+  readonly messagesOut: { add(path: 'live' | 'catch_up', frames?: number): void };
   /** Screening verdicts, by action. */
   readonly verdicts: Counter<'action'>;
   /** Categories found by screening, by the verdict's action and the category. */
@@ -44,6 +48,19 @@ export function createMetrics(options: { nodeId?: string } = {}): TrellisMetrics
   if (options.nodeId) registry.setDefaultLabels({ node: options.nodeId });
   collectDefaultMetrics({ register: registry, prefix: 'trellis_' });
   const registers = [registry];
+  const framesOut = { live: 0, catch_up: 0 };
+  new Counter({
+    name: 'trellis_messages_out_total',
+    help: 'Message frames written to sockets, by path (live or catch_up)',
+    labelNames: ['path'],
+    registers,
+    collect() {
+      for (const path of ['live', 'catch_up'] as const) {
+        if (framesOut[path] > 0) this.inc({ path }, framesOut[path]);
+        framesOut[path] = 0;
+      }
+    },
+  });
   return {
     registry,
     connections: new Gauge({ name: 'trellis_connections', help: 'Open authenticated sockets on this node', registers }),
@@ -54,12 +71,11 @@ export function createMetrics(options: { nodeId?: string } = {}): TrellisMetrics
       labelNames: ['outcome'],
       registers,
     }),
-    messagesOut: new Counter({
-      name: 'trellis_messages_out_total',
-      help: 'Message frames written to sockets, by path (live or catch_up)',
-      labelNames: ['path'],
-      registers,
-    }),
+    messagesOut: {
+      add: (path, frames = 1) => {
+        framesOut[path] += frames;
+      },
+    },
     verdicts: new Counter({ name: 'trellis_verdicts_total', help: 'Screening verdicts by action', labelNames: ['action'], registers }),
     verdictCategories: new Counter({
       name: 'trellis_verdict_categories_total',

@@ -223,7 +223,7 @@ export class Connection implements HubConnection {
     const text = frame.frameFor(this.userId);
     if (text === null) return;
     this.#write(text);
-    this.#deps.metrics?.messagesOut.inc({ path: 'live' });
+    this.#deps.metrics?.messagesOut.add('live');
   }
 
   /** Sends every visible message after the cursor, and moves the cursor to at least `upTo`. */
@@ -232,7 +232,7 @@ export class Connection implements HubConnection {
       const after = this.#cursor.get(conversationId) ?? 0;
       const page = await this.#deps.messages.history(this.#user, conversationId, { afterSeq: after, limit: CATCH_UP_PAGE });
       for (const message of page.messages) this.send({ type: 'message', message });
-      this.#deps.metrics?.messagesOut.inc({ path: 'catch_up' }, page.messages.length);
+      this.#deps.metrics?.messagesOut.add('catch_up', page.messages.length);
       const reached = Math.max(after, upTo, page.messages.at(-1)?.seq ?? 0, page.messages.length < CATCH_UP_PAGE ? page.lastSeq : 0);
       this.#cursor.set(conversationId, reached);
       if (page.messages.length < CATCH_UP_PAGE) return;
