@@ -50,14 +50,25 @@ function redisBinary(): string {
   return found;
 }
 
-async function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
+/** A server process that exited before it accepted connections. */
+class ExitedWhileStarting extends Error {}
+
+/** Waits until `check` passes; fails at once when `child` exits first, or after `timeoutMs`. */
+async function waitFor(child: ChildProcess, check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
+    if (child.exitCode !== null || child.signalCode !== null) throw new ExitedWhileStarting(`${what} exited while starting (${child.exitCode ?? child.signalCode})`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`${what} did not start within ${timeoutMs} ms`);
 }
+
+/**
+ * How long PostgreSQL may take to accept connections. After a SIGKILL it first replays the WAL
+ * written since its last checkpoint, which after a load test's series can take tens of seconds.
+ */
+const POSTGRES_START_MS = 120_000;
 
 function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -125,14 +136,14 @@ export async function startPostgres(options: { durableCommits?: boolean } = {}):
   const init = spawnSync(initdb, ['-D', data, '-U', 'trellis', '--auth=trust', '-E', 'UTF8', '--no-sync'], { encoding: 'utf8', ...user });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
-  const launch = async (): Promise<ChildProcess> => {
+  const start = async (timeoutMs: number): Promise<ChildProcess> => {
     const args = [
       '-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
       '-c', 'fsync=off', '-c', `synchronous_commit=${options.durableCommits ? 'on' : 'off'}`, '-c', 'full_page_writes=off', '-c', 'max_connections=200',
     ];
     const child = spawn(postgres, args, { stdio: 'ignore', ...user });
     const { default: pg } = await import('pg');
-    await waitFor(async () => {
+    await waitFor(child, async () => {
       const client = new pg.Client({ host: '127.0.0.1', port, user: 'trellis', database: 'postgres' });
       try {
         await client.connect();
@@ -141,8 +152,21 @@ export async function startPostgres(options: { durableCommits?: boolean } = {}):
       } catch {
         return false;
       }
-    }, 'PostgreSQL');
+    }, 'PostgreSQL', timeoutMs);
     return child;
+  };
+  // NOTE: right after a SIGKILL, PostgreSQL refuses to start while a backend of the killed server
+  // still holds its shared memory (they exit once they notice): start it again until the deadline.
+  const launch = async (): Promise<ChildProcess> => {
+    const deadline = Date.now() + POSTGRES_START_MS;
+    for (;;) {
+      try {
+        return await start(deadline - Date.now());
+      } catch (error) {
+        if (!(error instanceof ExitedWhileStarting) || Date.now() > deadline - 1_000) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
   };
   const first = await launch();
   const { default: pg } = await import('pg');
@@ -162,7 +186,7 @@ export async function startRedis(): Promise<RunningServer> {
   const launch = async (): Promise<ChildProcess> => {
     const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     const { Redis } = await import('ioredis');
-    await waitFor(async () => {
+    await waitFor(child, async () => {
       const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
       client.on('error', () => {});
       try {
