@@ -44,12 +44,13 @@ export function markdown(report: Report, stamp: string): string {
     parts.push(
       `![throughput and latency against offered load](results/${stamp}.svg)`,
       table(
-        ['WebSocket series', 'capacity (msg/s, p99 < 50 ms)', 'ratio to bare relay', 'p99 e2e at capacity (ms)', 'p99 ack at capacity (ms)', 'steps that did not keep up'],
+        ['WebSocket series', 'capacity (msg/s, p99 < 50 ms)', 'ratio to bare relay', 'p99 e2e at capacity (ms)', 'p99 ack at capacity (ms)', 'burst of 8 sends from one socket: last answer p50 / max (ms)', 'steps that did not keep up'],
         report.ws.map((s) => {
           const best = s.steps.find((step) => step.throughput === s.capacity);
           const missed = s.steps.filter((step) => !sustained(step, P99_BOUND_MS));
           const fellBehind = missed.map((step) => `${step.offered} offered → ${step.throughput} msg/s, p99 ${step.endToEnd.p99} ms`).join('; ') || '—';
-          return [s.name, s.capacity, s.ratioToRelay ?? 1, best?.endToEnd.p99 ?? '—', best?.ack.p99 ?? '—', fellBehind];
+          const burst = `${s.bursts.lastAnswer.p50} / ${s.bursts.lastAnswer.max}`;
+          return [s.name, s.capacity, s.ratioToRelay ?? 1, best?.endToEnd.p99 ?? '—', best?.ack.p99 ?? '—', burst, fellBehind];
         }),
       ),
     );

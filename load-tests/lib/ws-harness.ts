@@ -200,3 +200,42 @@ export async function runStep(sockets: LoadSocket[], rate: number, durationMs: n
     ack: percentiles(ackLatency),
   };
 }
+
+/** How long a socket waits for the acknowledgements of a burst of sends fired back to back. */
+export interface BurstResult {
+  bursts: number;
+  /** Sends per burst, all from one socket to its conversation without waiting for an answer. */
+  size: number;
+  /** Milliseconds from a burst's first send to its last acknowledgement (or refusal). */
+  lastAnswer: Percentiles;
+}
+
+/**
+ * Fires `bursts` bursts of `size` sends, each from the next socket in turn, one burst at a time with
+ * `gapMs` between them, and times each burst's last answer: what a client that sends several
+ * messages at once (a pasted list, a file and its caption) waits for.
+ */
+export async function runBursts(sockets: LoadSocket[], bursts: number, size: number, gapMs: number, label: string): Promise<BurstResult> {
+  const senders = sockets.filter((s) => s.spec.conversations.length > 0);
+  const times: number[] = [];
+  for (let b = 0; b < bursts; b++) {
+    const sender = senders[(b * Math.ceil(senders.length / bursts)) % senders.length]!;
+    const prefix = `${label}-${b}-`;
+    const started = performance.now();
+    const answered = new Promise<number>((resolve) => {
+      let left = size;
+      sender.onFrame = (frame, at) => {
+        const answer = frame.type === 'ack' || frame.type === 'error';
+        if (answer && typeof frame.clientId === 'string' && frame.clientId.startsWith(prefix) && --left === 0) resolve(at - started);
+      };
+    });
+    for (let i = 0; i < size; i++) {
+      const body = `${marker(b)} ${marker(i)} which projects would you suggest for a first portfolio?`;
+      sender.socket.send(JSON.stringify({ type: 'send', conversationId: sender.spec.conversations[0], clientId: `${prefix}${i}`, body }));
+    }
+    times.push(await answered);
+    sender.onFrame = null;
+    await new Promise((done) => setTimeout(done, gapMs));
+  }
+  return { bursts, size, lastAnswer: percentiles(times) };
+}

@@ -8,7 +8,7 @@ import type { Fixture } from '../lib/fixtures.ts';
 import type { ServerProcess } from '../lib/node-process.ts';
 import type { Progress } from '../lib/progress.ts';
 import { ratio } from '../lib/stats.ts';
-import { closeSockets, openSockets, runStep, sustained, type SocketSpec, type StepResult } from '../lib/ws-harness.ts';
+import { closeSockets, openSockets, runBursts, runStep, sustained, type BurstResult, type SocketSpec, type StepResult } from '../lib/ws-harness.ts';
 
 /** Offered rates in messages per second: 25 to 12,800, each step √2 times the one before. */
 export const RATES = Array.from({ length: 19 }, (_, i) => Math.round(25 * Math.SQRT2 ** i));
@@ -29,6 +29,8 @@ const WARM_UP = [
   { rate: 100, ms: 4000 },
   { rate: 400, ms: 4000 },
 ];
+/** After the warm-up, before the ladder: 20 bursts of 8 sends (within a user's burst allowance). */
+const BURSTS = { bursts: 20, size: 8, gapMs: 200 };
 /** Sockets per member: 6 conversations × 4 members × 4 = 96 sockets, 15 recipients per message. */
 export const SOCKETS_PER_MEMBER = 4;
 
@@ -40,6 +42,8 @@ export interface WsSeries {
   capacity: number;
   /** `capacity` over the relay's. */
   ratioToRelay?: number;
+  /** Bursts of sends from one socket on an otherwise idle system (see `runBursts`). */
+  bursts: BurstResult;
 }
 
 /** Sockets for a Trellis fixture: `SOCKETS_PER_MEMBER` per member, spread round-robin over the nodes. */
@@ -74,9 +78,13 @@ export async function runSeries(name: string, specs: SocketSpec[], progress: Pro
   progress.update(`${name}: opening ${specs.length} sockets`);
   const sockets = await openSockets(specs, 20);
   const steps: StepResult[] = [];
+  let bursts: BurstResult | undefined;
   try {
     progress.update(`${name}: warming up`);
     for (const [i, { rate, ms }] of WARM_UP.entries()) await runStep(sockets, rate, ms, DRAIN_MS, `${name}-warmup${i}`);
+    progress.update(`${name}: ${BURSTS.bursts} bursts of ${BURSTS.size} sends`);
+    bursts = await runBursts(sockets, BURSTS.bursts, BURSTS.size, BURSTS.gapMs, `${name}-burst`);
+    progress.log(`${name.padEnd(22)} ${BURSTS.size} sends fired from one socket: last answer p50 ${bursts.lastAnswer.p50} max ${bursts.lastAnswer.max} ms`);
     let misses = 0;
     for (const rate of RATES) {
       progress.update(`${name}: offering ${rate} msg/s for ${STEP_MS / 1000} s`);
@@ -94,7 +102,8 @@ export async function runSeries(name: string, specs: SocketSpec[], progress: Pro
     await closeSockets(sockets);
   }
   const capacity = Math.max(0, ...steps.filter((s) => sustained(s, P99_BOUND_MS)).map((s) => s.throughput));
-  return { name, steps, capacity };
+  if (!bursts) throw new Error(`${name}: the bursts were not measured`);
+  return { name, steps, capacity, bursts };
 }
 
 /** Sets each series' ratio to the relay's capacity. */
