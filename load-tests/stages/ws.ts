@@ -78,12 +78,11 @@ export async function runSeries(name: string, specs: SocketSpec[], progress: Pro
   progress.update(`${name}: opening ${specs.length} sockets`);
   const sockets = await openSockets(specs, 20);
   const steps: StepResult[] = [];
-  let bursts: BurstResult | undefined;
   try {
     progress.update(`${name}: warming up`);
     for (const [i, { rate, ms }] of WARM_UP.entries()) await runStep(sockets, rate, ms, DRAIN_MS, `${name}-warmup${i}`);
     progress.update(`${name}: ${BURSTS.bursts} bursts of ${BURSTS.size} sends`);
-    bursts = await runBursts(sockets, BURSTS.bursts, BURSTS.size, BURSTS.gapMs, `${name}-burst`);
+    const bursts = await runBursts(sockets, BURSTS.bursts, BURSTS.size, BURSTS.gapMs, `${name}-burst`);
     progress.log(`${name.padEnd(22)} ${BURSTS.size} sends fired from one socket: last answer p50 ${bursts.lastAnswer.p50} max ${bursts.lastAnswer.max} ms`);
     let misses = 0;
     for (const rate of RATES) {
@@ -98,12 +97,11 @@ export async function runSeries(name: string, specs: SocketSpec[], progress: Pro
       misses = sustained(step, P99_BOUND_MS) ? 0 : misses + 1;
       if (misses === MISSES_TO_STOP) break;
     }
+    const capacity = Math.max(0, ...steps.filter((s) => sustained(s, P99_BOUND_MS)).map((s) => s.throughput));
+    return { name, steps, capacity, bursts };
   } finally {
     await closeSockets(sockets);
   }
-  const capacity = Math.max(0, ...steps.filter((s) => sustained(s, P99_BOUND_MS)).map((s) => s.throughput));
-  if (!bursts) throw new Error(`${name}: the bursts were not measured`);
-  return { name, steps, capacity, bursts };
 }
 
 /** Sets each series' ratio to the relay's capacity. */

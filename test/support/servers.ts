@@ -65,8 +65,9 @@ async function waitFor(child: ChildProcess, check: () => Promise<boolean> | bool
 }
 
 /**
- * How long PostgreSQL may take to accept connections. After a SIGKILL it first replays the WAL
- * written since its last checkpoint, which after a load test's series can take tens of seconds.
+ * How long PostgreSQL may take to accept connections: after a SIGKILL it first replays the WAL
+ * written since its last checkpoint. In a load test's fault stage, which follows the WebSocket
+ * series on the same server, 20 s was once not enough.
  */
 const POSTGRES_START_MS = 120_000;
 
