@@ -49,7 +49,7 @@ export interface Bus {
   deliverToConversation(event: ConversationEvent): Promise<void>;
   /**
    * Delivers several conversation events as one publication (a batch's messages): every node hears
-   * them in this order, after everything published before the call.
+   * them in this order, after everything published before the call. No events publish nothing.
    */
   deliverToConversations(events: readonly ConversationEvent[]): Promise<void>;
   /** Notifies one user on every node. */

@@ -13,8 +13,8 @@ export class LocalBus implements Bus {
     return this.#emit((listener) => listener.conversation(event));
   }
 
-  deliverToConversations(events: readonly ConversationEvent[]): Promise<void> {
-    return this.#emit((listener) => events.forEach((event) => listener.conversation(event)));
+  async deliverToConversations(events: readonly ConversationEvent[]): Promise<void> {
+    if (events.length > 0) await this.#emit((listener) => events.forEach((event) => listener.conversation(event)));
   }
 
   notifyUser(event: UserEvent): Promise<void> {

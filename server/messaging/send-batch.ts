@@ -284,7 +284,7 @@ export class SendBatchWriter {
         conversationId: message.conversationId, kind: 'message', message: toBusMessage(message),
       })),
     ];
-    const published = events.length > 0 ? this.#deps.bus.deliverToConversations(events) : Promise.resolve();
+    const published = this.#deps.bus.deliverToConversations(events);
     const answered = Promise.all([
       ...committed.stored.map(({ send, message }) => this.#answer(send, message, published)),
       ...repeats.map((send) => this.#answer(send, send.earlier, published)),
