@@ -103,15 +103,15 @@ try {
     const series: ws.WsSeries[] = [];
     try {
       const env = await needEmbedded();
-      series.push(await ws.runSeries('bare ws relay', ws.relaySpecs(env.fixture, relayProcess), progress));
+      series.push(await ws.runSeries('bare ws relay', ws.relaySpecs(env.fixture, relayProcess), ws.processGroups([relayProcess]), progress));
     } finally {
       await relayProcess.stop();
     }
     const env = await needEmbedded();
-    series.push(await ws.runSeries('1 node, embedded', ws.trellisSpecs(env.fixture, [env.node]), progress));
+    series.push(await ws.runSeries('1 node, embedded', ws.trellisSpecs(env.fixture, [env.node]), ws.processGroups([env.node]), progress));
     const pg = await needCluster();
-    series.push(await ws.runSeries('1 node, PG + Redis', ws.trellisSpecs(pg.fixture, [pg.nodes[0]]), progress));
-    series.push(await ws.runSeries('2 nodes, PG + Redis', ws.trellisSpecs(pg.fixture, pg.nodes), progress));
+    series.push(await ws.runSeries('1 node, PG + Redis', ws.trellisSpecs(pg.fixture, [pg.nodes[0]]), ws.processGroups([pg.nodes[0]], pg), progress));
+    series.push(await ws.runSeries('2 nodes, PG + Redis', ws.trellisSpecs(pg.fixture, pg.nodes), ws.processGroups(pg.nodes, pg), progress));
     report.ws = ws.withRatios(series, series[0]!);
     for (const s of report.ws.slice(1)) {
       target(`WS throughput, ${s.name} / bare relay (p99 < ${ws.P99_BOUND_MS} ms)`, s.ratioToRelay ?? 0, '≥ 0.5', (s.ratioToRelay ?? 0) >= 0.5);

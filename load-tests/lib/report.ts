@@ -3,7 +3,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { FaultResult } from '../stages/fault.ts';
 import type { HttpResult } from '../stages/http.ts';
 import type { IdleResult } from '../stages/idle.ts';
-import { P99_BOUND_MS, type WsSeries } from '../stages/ws.ts';
+import { CPU_GROUPS, P99_BOUND_MS, type WsSeries } from '../stages/ws.ts';
+import { HARNESS, MACHINE } from './cpu.ts';
+import { round } from './stats.ts';
 import { sustained } from './ws-harness.ts';
 
 /** One target and whether it was met. */
@@ -46,7 +48,7 @@ export function markdown(report: Report, stamp: string): string {
       table(
         ['WebSocket series', 'capacity (msg/s, p99 < 50 ms)', 'ratio to bare relay', 'p99 e2e at capacity (ms)', 'p99 ack at capacity (ms)', 'burst of 8 sends from one socket: last answer p50 / max (ms)', 'steps that did not keep up'],
         report.ws.map((s) => {
-          const best = s.steps.find((step) => step.throughput === s.capacity);
+          const best = capacityStep(s);
           const missed = s.steps.filter((step) => !sustained(step, P99_BOUND_MS));
           const fellBehind = missed.map((step) => `${step.offered} offered → ${step.throughput} msg/s, p99 ${step.endToEnd.p99} ms`).join('; ') || '—';
           const burst = `${s.bursts.lastAnswer.p50} / ${s.bursts.lastAnswer.max}`;
@@ -55,6 +57,7 @@ export function markdown(report: Report, stamp: string): string {
       ),
     );
   }
+  if (report.ws.length) parts.push(cpuTable(report.ws));
   if (report.http.length) {
     parts.push(
       table(
@@ -83,6 +86,29 @@ export function markdown(report: Report, stamp: string): string {
   parts.push(table(['target', 'measured', 'wanted', 'met'], report.targets.map((t) => [t.name, String(t.value), t.wanted, t.pass ? 'yes' : '**NO**'])));
   if (report.failures.length) parts.push(`Stages that failed: ${report.failures.map((f) => f.stage).join(', ')} (see the JSON).`);
   return parts.join('\n\n');
+}
+
+/** The step a series' capacity was measured at; undefined when no step kept up. */
+function capacityStep(series: WsSeries): WsSeries['steps'][number] | undefined {
+  return series.capacity > 0 ? series.steps.find((step) => step.throughput === series.capacity) : undefined;
+}
+
+/**
+ * CPU time per message at each series' capacity: where a message's cost goes, and the rate one core
+ * of this machine carries, which is what carries over to a machine with more cores.
+ */
+function cpuTable(series: WsSeries[]): string {
+  const groups = Object.values(CPU_GROUPS);
+  const rows = series.map((s) => {
+    const cpu = capacityStep(s)?.cpuMsPerMessage;
+    if (!cpu) return [s.name, ...groups.map(() => '—'), '—', '—', '—', '—'];
+    const underTest = groups.reduce((sum, group) => sum + (cpu[group] ?? 0), 0);
+    return [s.name, ...groups.map((group) => cpu[group] ?? '—'), round(underTest), cpu[HARNESS] ?? '—', cpu[MACHINE] ?? '—', underTest > 0 ? Math.round(1000 / underTest) : '—'];
+  });
+  return table(
+    ['CPU ms per message at capacity', 'relay or node(s), every thread', ...groups.slice(1), 'systems under test', 'harness', 'whole machine', 'msg/s per core of the systems under test'],
+    rows,
+  );
 }
 
 /** Prints the targets to the console. */

@@ -4,6 +4,7 @@
  * them, so deliveries cross the bus). Each series climbs a ladder of offered rates until steps no
  * longer keep up.
  */
+import { cpuPerMessage, readCpu, type CpuTimes, type ProcessGroup } from '../lib/cpu.ts';
 import type { Fixture } from '../lib/fixtures.ts';
 import type { ServerProcess } from '../lib/node-process.ts';
 import type { Progress } from '../lib/progress.ts';
@@ -34,16 +35,38 @@ const BURSTS = { bursts: 20, size: 8, gapMs: 200 };
 /** Sockets per member: 6 conversations × 4 members × 4 = 96 sockets, 15 recipients per message. */
 export const SOCKETS_PER_MEMBER = 4;
 
+/** A step of the ladder with the CPU time its messages cost. */
+export interface MeasuredStep extends StepResult {
+  /**
+   * CPU ms per message sent, from the step's first send to the end of its drain: by each group of
+   * processes under test, the harness and the whole machine (see `lib/cpu.ts`).
+   */
+  cpuMsPerMessage: CpuTimes;
+}
+
 /** One measured series. */
 export interface WsSeries {
   name: string;
-  steps: StepResult[];
+  steps: MeasuredStep[];
   /** Highest throughput of a step that kept up with p99 under the bound (messages/s). */
   capacity: number;
   /** `capacity` over the relay's. */
   ratioToRelay?: number;
   /** Bursts of sends from one socket on an otherwise idle system (see `runBursts`). */
   bursts: BurstResult;
+}
+
+/** The groups of processes whose CPU time a series counts, as the report names them. */
+export const CPU_GROUPS = { server: 'server', postgres: 'PostgreSQL', redis: 'Redis' } as const;
+
+/**
+ * The processes under test of a series: its server processes (the relay or the nodes, each with its
+ * threads) and, on a cluster, PostgreSQL (with its backends) and Redis.
+ */
+export function processGroups(servers: { pid: number }[], stores?: { postgres: { pid: number }; redis: { pid: number } }): ProcessGroup[] {
+  const groups: ProcessGroup[] = [{ name: CPU_GROUPS.server, pids: servers.map((server) => server.pid) }];
+  if (stores) groups.push({ name: CPU_GROUPS.postgres, pids: [stores.postgres.pid] }, { name: CPU_GROUPS.redis, pids: [stores.redis.pid] });
+  return groups;
 }
 
 /** Sockets for a Trellis fixture: `SOCKETS_PER_MEMBER` per member, spread round-robin over the nodes. */
@@ -73,11 +96,14 @@ export function relaySpecs(fixture: Fixture, relay: ServerProcess): SocketSpec[]
   );
 }
 
-/** Runs one series: opens its sockets, warms up, climbs the ladder, closes. */
-export async function runSeries(name: string, specs: SocketSpec[], progress: Progress): Promise<WsSeries> {
+/**
+ * Runs one series: opens its sockets, warms up, climbs the ladder, closes. `processes` are the
+ * systems under test whose CPU time each step counts.
+ */
+export async function runSeries(name: string, specs: SocketSpec[], processes: ProcessGroup[], progress: Progress): Promise<WsSeries> {
   progress.update(`${name}: opening ${specs.length} sockets`);
   const sockets = await openSockets(specs, 20);
-  const steps: StepResult[] = [];
+  const steps: MeasuredStep[] = [];
   try {
     progress.update(`${name}: warming up`);
     for (const [i, { rate, ms }] of WARM_UP.entries()) await runStep(sockets, rate, ms, DRAIN_MS, `${name}-warmup${i}`);
@@ -87,11 +113,14 @@ export async function runSeries(name: string, specs: SocketSpec[], progress: Pro
     let misses = 0;
     for (const rate of RATES) {
       progress.update(`${name}: offering ${rate} msg/s for ${STEP_MS / 1000} s`);
-      const step = await runStep(sockets, rate, STEP_MS, DRAIN_MS, `${name}-${rate}`);
+      const before = readCpu(processes);
+      const measured = await runStep(sockets, rate, STEP_MS, DRAIN_MS, `${name}-${rate}`);
+      const step = { ...measured, cpuMsPerMessage: cpuPerMessage(before, readCpu(processes), measured.sent) };
       steps.push(step);
       progress.log(
         `${name.padEnd(22)} offered ${String(rate).padStart(5)} msg/s → ${String(step.throughput).padStart(7)} msg/s, ` +
-          `e2e p50 ${step.endToEnd.p50} p99 ${step.endToEnd.p99} ms, ack p99 ${step.ack.p99} ms, delivered ${step.delivered}/${step.expectedDeliveries}` +
+          `e2e p50 ${step.endToEnd.p50} p99 ${step.endToEnd.p99} ms, ack p99 ${step.ack.p99} ms, delivered ${step.delivered}/${step.expectedDeliveries}, ` +
+          `CPU ms/msg ${Object.entries(step.cpuMsPerMessage).map(([group, ms]) => `${group} ${ms}`).join(' ')}` +
           (Object.keys(step.refused).length ? `, refused ${JSON.stringify(step.refused)}` : ''),
       );
       misses = sustained(step, P99_BOUND_MS) ? 0 : misses + 1;

@@ -1,0 +1,47 @@
+/**
+ * The load tests' CPU accounting (`load-tests/lib/cpu.ts`): a group counts its processes and their
+ * children, the harness counts itself, and per-message figures divide the difference.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import t from 'tap';
+import type { Teardown } from './support/app.ts';
+import { cpuPerMessage, HARNESS, MACHINE, readCpu } from '../load-tests/lib/cpu.ts';
+
+/**
+ * A node process whose child burns CPU until killed (on SIGUSR2, after which the process prints
+ * `ended`); resolves once the child runs.
+ */
+function burnerTree(t: Teardown): Promise<ChildProcess> {
+  const script = `const child = require('child_process').spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' });
+    process.on('SIGTERM', () => { child.kill('SIGKILL'); process.exit(0); });
+    process.on('SIGUSR2', () => { child.once('exit', () => console.log('ended')); child.kill('SIGKILL'); });
+    setTimeout(() => console.log('started'), 100); setInterval(() => {}, 1000);`;
+  const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => new Promise((resolve) => (parent.exitCode === null ? parent.once('exit', resolve).kill('SIGTERM') : resolve(null))));
+  return new Promise((resolve) => parent.stdout!.once('data', () => resolve(parent)));
+}
+
+t.test('a group counts its processes and the processes they started; the harness counts itself', async (t) => {
+  const parent = await burnerTree(t);
+  const groups = [{ name: 'burner', pids: [parent.pid!] }, { name: 'nobody', pids: [] }];
+  const before = readCpu(groups);
+  const end = Date.now() + 200;
+  while (Date.now() < end); // the harness's own CPU time
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const after = readCpu(groups);
+  const spent = (name: string) => after[name]! - before[name]!;
+  t.ok(spent('burner') >= 150, `the child's CPU time is its group's (${spent('burner')} ms in 700 ms)`);
+  t.equal(spent('nobody'), 0, 'an empty group has none');
+  t.ok(spent(HARNESS) >= 100, `the harness's 200 ms busy loop counted (${spent(HARNESS)} ms)`);
+  t.ok(spent(MACHINE) >= spent('burner'), `the machine's time holds the group's (${spent(MACHINE)} ms)`);
+
+  const ended = new Promise((resolve) => parent.stdout!.once('data', resolve));
+  parent.kill('SIGUSR2');
+  await ended;
+  t.ok(readCpu(groups).burner! >= after.burner!, 'the time of a child that ended stays counted');
+});
+
+t.test('per-message figures divide the difference', async (t) => {
+  t.same(cpuPerMessage({ server: 100, harness: 10 }, { server: 400, harness: 70 }, 300), { server: 1, harness: 0.2 });
+  t.same(cpuPerMessage({ server: 100 }, { server: 400 }, 0), { server: 0 }, 'no message, no cost');
+});
