@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import t from 'tap';
 import type { Teardown } from './support/app.ts';
-import { cpuPerMessage, HARNESS, MACHINE, readCpu } from '../load-tests/lib/cpu.ts';
+import { cpuPerMessage, eventLoopsOf, HARNESS, MACHINE, readCpu } from '../load-tests/lib/cpu.ts';
 
 /**
  * A node process whose child burns CPU until killed (on SIGUSR2, after which the process prints
@@ -39,6 +39,30 @@ t.test('a group counts its processes and the processes they started; the harness
   parent.kill('SIGUSR2');
   await ended;
   t.ok(readCpu(groups).burner! >= after.burner!, 'the time of a child that ended stays counted');
+});
+
+/** A node process that burns CPU on a worker thread while its event loop idles, until killed. */
+function workerBurner(t: Teardown): Promise<ChildProcess> {
+  const script = `new (require('worker_threads').Worker)('for (;;);', { eval: true }).on('online', () => console.log('started'));`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve).kill('SIGKILL') : resolve(null))));
+  return new Promise((resolve) => child.stdout!.once('data', () => resolve(child)));
+}
+
+t.test("a group's event loops are counted apart from its other threads", async (t) => {
+  const child = await workerBurner(t);
+  const groups = [{ name: 'node', pids: [child.pid!], eventLoops: true }, { name: 'this test', pids: [process.pid], eventLoops: true }];
+  const before = readCpu(groups);
+  const end = Date.now() + 200;
+  while (Date.now() < end); // this process's event loop
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const after = readCpu(groups);
+  const all = after.node! - before.node!;
+  const eventLoop = after[eventLoopsOf('node')]! - before[eventLoopsOf('node')]!;
+  t.ok(all >= 150, `the worker thread's time is the group's (${all} ms in 500 ms)`);
+  t.ok(eventLoop <= all / 4, `the idle event loop's is not (${eventLoop} ms)`);
+  const busyLoop = after[eventLoopsOf('this test')]! - before[eventLoopsOf('this test')]!;
+  t.ok(busyLoop >= 100, `a busy event loop's is (${busyLoop} ms)`);
 });
 
 t.test('per-message figures divide the difference', async (t) => {

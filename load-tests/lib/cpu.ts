@@ -10,6 +10,13 @@ import { round } from './stats.ts';
 export interface ProcessGroup {
   name: string;
   pids: number[];
+  /** Also count the main threads of `pids` alone (a Node process's event loop), as `eventLoopsOf(name)`. */
+  eventLoops?: boolean;
+}
+
+/** The entry in `CpuTimes` of a group's event loops. */
+export function eventLoopsOf(name: string): string {
+  return `${name} event loop`;
 }
 
 /** CPU time used so far, in ms: by group name, by the harness (`HARNESS`) and by the machine (`MACHINE`). */
@@ -22,6 +29,14 @@ export const MACHINE = 'machine';
 
 /** Clock ticks of /proc's CPU times: USER_HZ, 100 on every Linux architecture Node runs on. */
 const MS_PER_TICK = 10;
+
+/**
+ * The fields of a /proc stat line from the third on (state, parent, …, utime at 11, stime at 12,
+ * cutime at 13, cstime at 14): they are counted after the command name, which may hold spaces.
+ */
+function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
 
 /**
  * Every process's parent and CPU ticks, from /proc/<pid>/stat: its own (utime + stime) and those of
@@ -38,8 +53,7 @@ function processTable(): Map<number, { parent: number; ticks: number }> {
     } catch {
       continue; // the process ended meanwhile
     }
-    // NOTE: the command name (in parentheses) may hold spaces: fields are counted after its end.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = statFields(stat);
     table.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]) });
   }
   return table;
@@ -60,6 +74,20 @@ function ticksOfTree(table: Map<number, { parent: number; ticks: number }>, pids
   return ticks;
 }
 
+/** Ticks of the main thread of each of `pids` (utime + stime of /proc/<pid>/task/<pid>/stat). */
+function mainThreadTicks(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = statFields(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended
+    }
+  }
+  return ticks;
+}
+
 /** Busy ticks of the whole machine (all but idle and I/O wait), from /proc/stat. */
 function machineTicks(): number {
   const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
@@ -72,7 +100,10 @@ export function readCpu(groups: readonly ProcessGroup[]): CpuTimes {
   const table = processTable();
   const { user, system } = process.cpuUsage();
   const times: CpuTimes = {};
-  for (const group of groups) times[group.name] = ticksOfTree(table, group.pids) * MS_PER_TICK;
+  for (const group of groups) {
+    times[group.name] = ticksOfTree(table, group.pids) * MS_PER_TICK;
+    if (group.eventLoops) times[eventLoopsOf(group.name)] = mainThreadTicks(group.pids) * MS_PER_TICK;
+  }
   times[HARNESS] = (user + system) / 1000;
   times[MACHINE] = machineTicks() * MS_PER_TICK;
   return times;

@@ -4,7 +4,7 @@ import type { FaultResult } from '../stages/fault.ts';
 import type { HttpResult } from '../stages/http.ts';
 import type { IdleResult } from '../stages/idle.ts';
 import { CPU_GROUPS, P99_BOUND_MS, type WsSeries } from '../stages/ws.ts';
-import { HARNESS, MACHINE } from './cpu.ts';
+import { eventLoopsOf, HARNESS, MACHINE } from './cpu.ts';
 import { round } from './stats.ts';
 import { sustained } from './ws-harness.ts';
 
@@ -101,12 +101,13 @@ function cpuTable(series: WsSeries[]): string {
   const groups = Object.values(CPU_GROUPS);
   const rows = series.map((s) => {
     const cpu = capacityStep(s)?.cpuMsPerMessage;
-    if (!cpu) return [s.name, ...groups.map(() => '—'), '—', '—', '—', '—'];
+    if (!cpu) return [s.name, ...groups.map(() => '—'), '—', '—', '—', '—', '—'];
     const underTest = groups.reduce((sum, group) => sum + (cpu[group] ?? 0), 0);
-    return [s.name, ...groups.map((group) => cpu[group] ?? '—'), round(underTest), cpu[HARNESS] ?? '—', cpu[MACHINE] ?? '—', underTest > 0 ? Math.round(1000 / underTest) : '—'];
+    const [server, ...stores] = groups.map((group) => cpu[group] ?? '—');
+    return [s.name, server!, cpu[eventLoopsOf(CPU_GROUPS.server)] ?? '—', ...stores, round(underTest), cpu[HARNESS] ?? '—', cpu[MACHINE] ?? '—', underTest > 0 ? Math.round(1000 / underTest) : '—'];
   });
   return table(
-    ['CPU ms per message at capacity', 'relay or node(s), every thread', ...groups.slice(1), 'systems under test', 'harness', 'whole machine', 'msg/s per core of the systems under test'],
+    ['CPU ms per message at capacity', 'relay or node(s), every thread', 'of which event loop(s)', ...groups.slice(1), 'systems under test', 'harness', 'whole machine', 'msg/s per core of the systems under test'],
     rows,
   );
 }

@@ -61,10 +61,11 @@ export const CPU_GROUPS = { server: 'server', postgres: 'PostgreSQL', redis: 'Re
 
 /**
  * The processes under test of a series: its server processes (the relay or the nodes, each with its
- * threads) and, on a cluster, PostgreSQL (with its backends) and Redis.
+ * threads, and their event loops on their own) and, on a cluster, PostgreSQL (with its backends) and
+ * Redis.
  */
 export function processGroups(servers: { pid: number }[], stores?: { postgres: { pid: number }; redis: { pid: number } }): ProcessGroup[] {
-  const groups: ProcessGroup[] = [{ name: CPU_GROUPS.server, pids: servers.map((server) => server.pid) }];
+  const groups: ProcessGroup[] = [{ name: CPU_GROUPS.server, pids: servers.map((server) => server.pid), eventLoops: true }];
   if (stores) groups.push({ name: CPU_GROUPS.postgres, pids: [stores.postgres.pid] }, { name: CPU_GROUPS.redis, pids: [stores.redis.pid] });
   return groups;
 }
