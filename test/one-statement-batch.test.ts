@@ -32,12 +32,13 @@ async function conversations(prisma: PrismaClient) {
   return rows.map((row) => ({ id: row.id, mentorshipId: row.mentorshipId, member: row.members[0]!.userId }));
 }
 
-async function numbersAndRefuses(t: Test, env: Record<string, string>) {
+async function numbersRefusesAndSkipsResends(t: Test, env: Record<string, string>) {
   const { app } = await build(t, { env });
   const { prisma, direct } = app.db;
   const [open, ended] = await conversations(prisma);
   await prisma.mentorship.update({ where: { id: ended!.mentorshipId }, data: { status: 'ended' } });
-  const first = await write(direct, [quietSend(open!.id, open!.member, 'one'), quietSend(open!.id, open!.member, 'two')]);
+  const firstSends = [quietSend(open!.id, open!.member, 'one'), quietSend(open!.id, open!.member, 'two')];
+  const first = await write(direct, firstSends);
   t.same(first, [{ seq: 1 }, { seq: 2 }]);
   const sends = [quietSend(open!.id, open!.member, 'three'), quietSend(ended!.id, ended!.member, 'late'), quietSend(open!.id, open!.member, 'four')];
   const second = await write(direct, sends);
@@ -45,18 +46,25 @@ async function numbersAndRefuses(t: Test, env: Record<string, string>) {
   t.equal((await prisma.conversation.findUniqueOrThrow({ where: { id: open!.id } })).lastSeq, 4);
   t.equal((await prisma.conversation.findUniqueOrThrow({ where: { id: ended!.id } })).lastSeq, 0, 'a refused conversation keeps its counter');
   t.equal(await prisma.message.count({ where: { id: sends[1]!.message.id } }), 0);
-  t.equal(await prisma.decision.count(), 4, 'decisions of stored messages only');
+
+  // A resend of the first message (a new row id, the same sender and client id) beside a new message.
+  const resend = quietSend(open!.id, open!.member, 'one');
+  resend.message.clientId = firstSends[0]!.message.clientId;
+  const third = await write(direct, [resend, quietSend(open!.id, open!.member, 'five')]);
+  t.same(third, [{ resent: true }, { seq: 5 }], 'the resend reported, not numbered; the message beside it numbered with no gap');
+  t.equal(await prisma.message.count({ where: { id: resend.message.id } }), 0, 'the resend not stored again');
+  t.equal(await prisma.decision.count(), 5, 'decisions of stored messages only');
   const entries = await prisma.auditEntry.findMany({ orderBy: { seq: 'asc' } });
-  t.same(entries.map((e) => (e.data as { seq: number }).seq), [1, 2, 3, 4], "each entry's data holds its message's number");
+  t.same(entries.map((e) => (e.data as { seq: number }).seq), [1, 2, 3, 4, 5], "each entry's data holds its message's number");
   t.same((await verifyAuditChain(prisma)).ok, true, 'the chain hashed in SQL verifies');
 }
 
-t.test('embedded: a batch in one statement numbers its messages and refuses an ended mentorship', (t) => numbersAndRefuses(t, {}));
+t.test('embedded: a batch in one statement numbers its messages, refuses an ended mentorship and skips a resend', (t) => numbersRefusesAndSkipsResends(t, {}));
 
-t.test('PostgreSQL: a batch in one statement numbers its messages and refuses an ended mentorship', async (t) => {
+t.test('PostgreSQL: a batch in one statement numbers its messages, refuses an ended mentorship and skips a resend', async (t) => {
   const postgres = await startPostgres();
   t.teardown(() => postgres.stop());
-  await numbersAndRefuses(t, { DATABASE_URL: postgres.url });
+  await numbersRefusesAndSkipsResends(t, { DATABASE_URL: postgres.url });
 });
 
 t.test('two nodes write batches to the same conversations at once: no gap, no duplicate, one chain', async (t) => {

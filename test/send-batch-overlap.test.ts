@@ -13,7 +13,7 @@ function verdict(categories: string[]): ScreeningResult {
   };
 }
 
-t.test('a batch screened while the batch before it was stored is screened again when that one raised a signal in its conversation', async (t) => {
+t.test('a batch screened while the batch before it was stored is screened again when that one raised a signal in its conversation, even in flight', async (t) => {
   const { app } = await build(t, { listen: false });
   const { userId } = await login(app, 'ava');
   const sender = await app.db.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, role: true, programId: true, displayName: true } });
@@ -25,6 +25,7 @@ t.test('a batch screened while the batch before it was stored is screened again 
     metrics,
     prisma: app.db.prisma,
     direct: app.db.direct,
+    writesInOrder: app.db.writesInOrder,
     bus: app.bus,
     signals: app.caches.signals,
     access: (user, id) => app.messages.access(user, id, true),
@@ -43,8 +44,10 @@ t.test('a batch screened while the batch before it was stored is screened again 
   const second = await writer.prepare(batchOf('two', 'what should I study?'));
   t.same(screenings.map((s) => s.prior), [[], []], 'both were first screened before any signal was stored');
   const written = await writer.write(first);
-  await (written && written.finishing);
+  t.same(acks, [], 'on the embedded database the write returns once its statement is sent, before it commits');
+  // The second is written while the first is in flight: it waits for the first's signal.
   const next = await writer.write(second);
+  await (written && written.finishing);
   await (next && next.finishing);
 
   t.same(screenings.at(-1), { body: 'what should I study?', prior: [['secrecy']] }, 'screened again with the signal the batch before stored');
@@ -59,4 +62,49 @@ t.test('a batch screened while the batch before it was stored is screened again 
   t.same(screenings.at(-1)!.prior, [['secrecy']]);
   const verdicts = (await metrics.verdicts.get()).values.reduce((sum, { value }) => sum + value, 0);
   t.equal(verdicts, 3, 'each message\'s verdict counted once, though the second was screened twice');
+});
+
+t.test('on the embedded database the next batch is sent while one is stored: a resend in it is answered with its earlier message, in order', async (t) => {
+  const { app } = await build(t, { listen: false });
+  const { userId } = await login(app, 'ava');
+  const sender = await app.db.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, role: true, programId: true, displayName: true } });
+  const conversationId = (await app.db.prisma.conversationMember.findFirstOrThrow({ where: { userId } })).conversationId;
+  const writer = new SendBatchWriter({
+    prisma: app.db.prisma,
+    direct: app.db.direct,
+    writesInOrder: app.db.writesInOrder,
+    bus: app.bus,
+    signals: app.caches.signals,
+    access: (user, id) => app.messages.access(user, id, true),
+    screen: async () => verdict([]),
+  });
+  const answers: string[] = [];
+  const batchOf = (...sends: [clientId: string, body: string][]): BatchEntry<PendingSend, AckFrame>[] =>
+    sends.map(([clientId, body]) => ({
+      item: { sender, conversationId, clientId, body },
+      resolve: (ack) => answers.push(`${ack.clientId} ${ack.seq}`),
+      reject: (error) => answers.push(`${clientId} ${(error as { code?: string }).code ?? String(error)}`),
+    }));
+  const writeAll = async (...batches: BatchEntry<PendingSend, AckFrame>[][]) => {
+    const prepared = [];
+    for (const batch of batches) prepared.push(await writer.prepare(batch));
+    const finishing = [];
+    for (const batch of prepared) {
+      const written = await writer.write(batch);
+      if (written) finishing.push(written.finishing);
+    }
+    await Promise.all(finishing);
+  };
+
+  await writeAll(batchOf(['a', 'first question']));
+  t.same(answers, ['a 1']);
+  // A client that reconnected resends `a` (its answer was lost) and sends `b`, then `c`.
+  await writeAll(batchOf(['a', 'first question'], ['b', 'second question']), batchOf(['c', 'third question']), batchOf(['a2', 'other text']));
+  t.same(answers, ['a 1', 'b 2', 'a 1', 'c 3', 'a2 4'], 'the resend answered with its message, after the batch committed; the batches in the order sent');
+  const stored = await app.db.prisma.message.findMany({ where: { conversationId }, select: { clientId: true, seq: true }, orderBy: { seq: 'asc' } });
+  t.same(stored.map((m) => `${m.clientId} ${m.seq}`), ['a 1', 'b 2', 'c 3', 'a2 4'], 'stored once each, with no gap');
+
+  // A resend of a client id with other text is refused.
+  await writeAll(batchOf(['b', 'not the second question'], ['d', 'fourth question']));
+  t.same(answers.slice(-2), ['d 5', 'b CLIENT_ID_REUSED']);
 });

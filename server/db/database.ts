@@ -16,6 +16,11 @@ export interface Database {
   /** The hottest statements, sent to the driver past Prisma (see `direct-sql.ts`). */
   direct: DirectSql;
   kind: 'pglite' | 'postgres';
+  /**
+   * Whether statements run one at a time, in the order they are sent, whoever sends them: the
+   * embedded database has one session, and PGlite queues statements and transactions in turn.
+   */
+  writesInOrder: boolean;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -45,6 +50,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     prisma,
     direct: driver.direct,
     kind,
+    writesInOrder: kind === 'pglite',
     ping: () => driver.ping(),
     close: async () => {
       await prisma.$disconnect();

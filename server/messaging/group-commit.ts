@@ -2,10 +2,11 @@
  * Group commit: requests that arrive while a batch is being written wait and are written together in
  * the next batch, so the fixed cost of a transaction (its round trips, its locks, its commit) is paid
  * once per batch instead of once per request. Under light load a batch holds one request and adds
- * no delay; under heavy load batches grow instead of queues. Batches are written one at a time, in
- * the order they were formed, but two steps overlap: a batch is prepared (`prepare`: checks, reads
- * and screening that write nothing) while the batch before it is written, and the work that follows
- * a batch's commit (answering and publishing) may run while the next batch is written.
+ * no delay; under heavy load batches grow instead of queues. Batches are written in the order they
+ * were formed, each once the writer let the batch before it go (`write` resolved), and steps overlap:
+ * a batch is prepared (`prepare`: checks, reads and screening that write nothing) while the batch
+ * before it is written, the work that follows a batch's commit (answering and publishing) may run
+ * while the next batch is written, and a writer may let the next batch go before its own commits.
  */
 
 /** One request in a batch, settled by the batch writer. */
@@ -26,7 +27,8 @@ export interface GroupCommitOptions<Item, Result, Prepared = undefined> {
   /**
    * Writes one prepared batch and settles every entry of it (entries it leaves unsettled are
    * rejected). It may resolve early, with `{ finishing }`: the next batch is written at once, and the
-   * entries are settled by the time `finishing` resolves.
+   * entries are settled by the time `finishing` resolves (it is the writer's to keep the batches'
+   * effects in order).
    */
   write(batch: BatchEntry<Item, Result>[], prepared: Prepared): Promise<void | { finishing: Promise<void> }>;
   /** Largest batch. */
@@ -40,7 +42,7 @@ export interface GroupCommitOptions<Item, Result, Prepared = undefined> {
   onDepth?(depth: number): void;
 }
 
-/** A queue that writes its requests in batches, one batch at a time. */
+/** A queue that writes its requests in batches, in order. */
 export class GroupCommit<Item, Result, Prepared = undefined> {
   readonly #options: GroupCommitOptions<Item, Result, Prepared>;
   #waiting: BatchEntry<Item, Result>[] = [];

@@ -28,6 +28,8 @@ export interface MessageServiceOptions {
   prisma: PrismaClient;
   /** The hottest statements, past Prisma (see `direct-sql.ts`). */
   direct: DirectSql;
+  /** Whether the database runs statements in the order they are sent (see `Database`). */
+  writesInOrder: boolean;
   bus: Bus;
   screener: Screener;
   maxMessageChars: number;
@@ -49,6 +51,7 @@ export class MessageService {
     const writer = new SendBatchWriter({
       prisma: options.prisma,
       direct: options.direct,
+      writesInOrder: options.writesInOrder,
       bus: options.bus,
       signals: options.caches.signals,
       access: (user, conversationId) => this.access(user, conversationId, true),

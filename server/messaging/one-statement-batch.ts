@@ -19,12 +19,16 @@ export interface QuietRecords {
   audit: { messageId: string; entry: NewAuditEntry }[];
 }
 
-/** What became of each message of a batch: its sequence number, or why it was not stored. */
-export type Outcome = { seq: number } | { refused: 'MENTORSHIP_NOT_ACTIVE' | 'NOT_A_MEMBER' };
+/**
+ * What became of each message of a batch: its sequence number; `resent` when its sender had already
+ * used its client id, so it was not stored again; or why it was refused.
+ */
+export type Outcome = { seq: number } | { resent: true } | { refused: 'MENTORSHIP_NOT_ACTIVE' | 'NOT_A_MEMBER' };
 
 /**
  * Writes the messages (without files) and their records in one statement; the outcome of each, in
  * order. A message is refused when its mentorship is no longer active, or its conversation is gone.
+ * A resend fails nothing: the others of its batch are stored, and it is reported.
  */
 export async function writeInOneStatement(direct: DirectSql, rows: readonly UnnumberedMessage[], records: QuietRecords): Promise<Outcome[]> {
   const decided = records.decisions.length > 0 ? Prisma.sql`decided AS (${decisionsInsert(records.decisions, NUMBERED)}), ` : Prisma.empty;
@@ -43,6 +47,8 @@ export async function writeInOneStatement(direct: DirectSql, rows: readonly Unnu
   return rows.map((row, i) => {
     const seq = seqs.get(i + 1);
     if (seq !== undefined) return { seq };
-    return { refused: statusOf.has(row.conversationId) ? 'MENTORSHIP_NOT_ACTIVE' : 'NOT_A_MEMBER' };
+    const status = statusOf.get(row.conversationId);
+    if (status === 'active') return { resent: true };
+    return { refused: status === undefined ? 'NOT_A_MEMBER' : 'MENTORSHIP_NOT_ACTIVE' };
   });
 }

@@ -1,12 +1,14 @@
 /**
  * Writes a batch of sends (see `group-commit.ts`). While the batch before it is being stored
  * (`prepare`): access checks, the recent signals of its conversations (from the node's cache, else
- * one query for the whole batch), one query for earlier messages of the same client ids when the
- * batch holds a resend, and screening. Then (`write`) one write that locks the conversations, hands
- * out sequence numbers and stores the messages with their verdicts (decision, review, alert and
- * audit rows): one statement when screening raised nothing (`one-statement-batch.ts`), else one
- * transaction. Only once it has committed are its messages published (one publication for the
- * batch) and, once that is done, each send acknowledged.
+ * one query for the whole batch) and screening. Then (`write`) one write that locks the
+ * conversations, hands out sequence numbers and stores the messages with their verdicts (decision,
+ * review, alert and audit rows): one statement when screening raised nothing
+ * (`one-statement-batch.ts`), else one transaction. Resends of a stored client id are answered with
+ * the stored message, found by one query. Only once a batch has committed, and the batch sent before
+ * it is done, are its messages published (one publication for the batch) and, once that is done,
+ * each send acknowledged. On the embedded database, the next batch's statement is sent while a batch
+ * in one statement is being stored (see `write`).
  */
 import { randomUUID } from 'node:crypto';
 import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
@@ -32,8 +34,9 @@ import { writeInOneStatement, type QuietRecords } from './one-statement-batch.ts
 export const RISK_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
 /**
- * How often a batch is tried: again after a resend's client id hit the unique key (the retry looks
- * for earlier messages first), or after losing a race with another writer (a deadlock).
+ * How often a batch is tried: again after a client id hit the unique key (a resend in a transaction,
+ * or one taken meanwhile by another writer; the retry looks for earlier messages first), or after
+ * losing a race with another writer (a deadlock).
  */
 const ATTEMPTS = 4;
 
@@ -85,6 +88,12 @@ export interface SendBatchDeps {
    * a conversation it stores a new signal in, and tells the other nodes to (`CHANGE_KINDS.signals`).
    */
   signals: Pick<RecentSignalsCache, 'get' | 'forget'>;
+  /**
+   * Whether the database runs statements one at a time, in the order they are sent (the embedded
+   * database's one session). A batch written in one statement then lets the next batch be sent
+   * before it commits (see `SendBatchWriter.write`).
+   */
+  writesInOrder: boolean;
   /** The conversation if the user may post in it; throws the refusal code otherwise. */
   access(user: AuthUser, conversationId: string): Promise<ConversationAccess>;
   /** Screens a message given the conversation's recent signals. */
@@ -131,16 +140,31 @@ interface Screening {
 export interface PreparedBatch {
   admitted: Admitted[];
   timer: StageTimer;
-  /** How many batches the writer had stored when this one began reading signals. */
-  storedBefore: number;
+  /**
+   * How many batches the writer had done when this one began reading signals: the signals of the
+   * batches sent after those may be missing from its screening.
+   */
+  doneBefore: number;
   screening: Screening;
 }
 
-/** What a committed batch stored, and what it refused inside the transaction. */
+/**
+ * What a committed batch stored, what it refused inside the transaction, and the sends it found
+ * already stored (resends, not stored again).
+ */
 interface Committed {
   stored: { send: Screened; message: StoredMessage }[];
   refused: { send: Screened; error: TrellisError }[];
+  resent: Screened[];
   afterCommit?: () => Promise<void>;
+}
+
+/** A batch sent to the database. */
+interface Sent {
+  /** Settles once it is committed, with its answers and publication under way. */
+  stored: Promise<{ answered: Promise<void> }>;
+  /** Whether the next batch may be sent before this one commits. */
+  pipelined: boolean;
 }
 
 const keyOf = (senderId: string, clientId: string): string => `${senderId}\u0000${clientId}`;
@@ -165,8 +189,17 @@ function lostRace(error: unknown): boolean {
 /** Writes batches of sends; one instance per node. */
 export class SendBatchWriter {
   readonly #deps: SendBatchDeps;
-  /** How many batches this writer stored, and the conversations where the last one raised a signal. */
-  #stored: { count: number; raisedIn: ReadonlySet<string> } = { count: 0, raisedIn: new Set() };
+  /**
+   * How many batches were sent to the database, and how many of them are done (committed, their
+   * signals forgotten by the cache and their publication issued; or failed). Batches are done in the
+   * order they were sent.
+   */
+  #sent = 0;
+  #done = 0;
+  /** Settles once every batch sent so far is done. */
+  #lastDone: Promise<void> = Promise.resolve();
+  /** By batch number, the conversations where a batch's screening raised a signal (only batches that raised one). */
+  readonly #raisedBy = new Map<number, ReadonlySet<string>>();
 
   constructor(deps: SendBatchDeps) {
     this.#deps = deps;
@@ -194,29 +227,42 @@ export class SendBatchWriter {
     if (admitted.length === 0) return null;
     const timer = stageTimer(this.#deps.metrics, admitted.length, started);
     timer.lap('access');
-    const storedBefore = this.#stored.count;
+    const doneBefore = this.#done;
     // The first attempt assumes every client id is new (resends are rare) and saves the query that
-    // looks for earlier ones; a resend makes its insert fail on the unique key, and the retry looks.
-    return { admitted, timer, storedBefore, screening: await this.#screenBatch(admitted, timer, false) };
+    // looks for earlier ones: the statement of one batch skips resends and reports them, the
+    // transaction fails on the unique key, and its retry looks.
+    return { admitted, timer, doneBefore, screening: await this.#screenBatch(admitted, timer, false) };
   }
 
   /**
    * Writes a prepared batch and settles each of its sends with an acknowledgement or a refusal.
-   * Resolves once the batch is committed and its messages are handed to the bus in order;
-   * `finishing` resolves when every send is answered.
+   * Resolves once the next batch may be sent: once this one is committed and its messages are handed
+   * to the bus in order, or, for a batch in one statement on a database that runs statements in
+   * order (`writesInOrder`), once it is sent and the batch before it is done, so that two batches are
+   * in flight. `finishing` resolves when every send is answered.
    */
   async write(prepared: PreparedBatch | null): Promise<void | { finishing: Promise<void> }> {
     if (!prepared) return;
     const { admitted, timer } = prepared;
     let { screening } = prepared;
-    // NOTE: the batch was screened while the one before it was being stored. If that one stored a
-    // message that raised a signal in a conversation of this batch, the screening missed it: screen
-    // again, now that it is committed, so that conversation risk adds up as if sent one by one.
-    const missed = this.#stored.count > prepared.storedBefore && admitted.some((send) => this.#stored.raisedIn.has(send.conversation.id));
-    if (missed) screening = await this.#screenBatch(admitted, timer, false);
+    // NOTE: the batch was screened while batches before it were being stored. If one of those raised
+    // a signal in a conversation of this batch, the screening missed it: screen again once they are
+    // committed, so that conversation risk adds up as if sent one by one.
+    if (this.#mayHaveMissedSignals(prepared)) {
+      await this.#lastDone;
+      screening = await this.#screenBatch(admitted, timer, false);
+    }
     for (let attempt = 1; ; attempt++) {
+      const before = this.#lastDone;
+      const { stored, pipelined } = this.#store(screening, timer);
+      if (pipelined) {
+        // Not retried: a batch in one statement fails on a client id only when another writer takes
+        // it meanwhile, and the embedded database has one writer.
+        await before;
+        return { finishing: stored.then(({ answered }) => answered).then(() => timer.total()) };
+      }
       try {
-        const { answered } = await this.#store(admitted, screening, timer, attempt > 1);
+        const { answered } = await stored;
         return { finishing: answered.then(() => timer.total()) };
       } catch (error) {
         if (!lostRace(error) || attempt === ATTEMPTS) throw error;
@@ -226,21 +272,34 @@ export class SendBatchWriter {
   }
 
   /**
+   * Whether a batch sent after the prepared one began reading signals raised a signal (or may, if
+   * it is still in flight) in one of its conversations. Forgets the batches no later one needs.
+   */
+  #mayHaveMissedSignals({ admitted, doneBefore }: PreparedBatch): boolean {
+    // Batches are written in the order they were prepared, so no later batch began reading before this one.
+    for (const number of this.#raisedBy.keys()) if (number < doneBefore) this.#raisedBy.delete(number);
+    return [...this.#raisedBy.values()].some((raised) => admitted.some((send) => raised.has(send.conversation.id)));
+  }
+
+  /** The earlier messages of the sends' client ids, by sender and client id. */
+  async #findEarlier(sends: Admitted[]): Promise<Map<string, StoredMessage>> {
+    const keys = sends.map(({ entry }) => ({ senderId: entry.item.sender.id, clientId: entry.item.clientId }));
+    const earlier = await messages.findMessagesByClientIds(this.#deps.prisma, keys);
+    return new Map(earlier.map((message) => [keyOf(message.senderId, message.clientId), message]));
+  }
+
+  /**
    * Reads what screening needs (the conversations' recent signals, and with `findEarlier` earlier
    * messages of the same client ids) and screens the sends that are new.
    */
   async #screenBatch(admitted: Admitted[], timer: StageTimer, findEarlier: boolean): Promise<Screening> {
-    const { prisma } = this.#deps;
     const at = new Date();
     const conversationIds = [...new Set(admitted.map((send) => send.conversation.id))];
-    const [earlier, signals] = await Promise.all([
-      findEarlier
-        ? messages.findMessagesByClientIds(prisma, admitted.map(({ entry }) => ({ senderId: entry.item.sender.id, clientId: entry.item.clientId })))
-        : [],
+    const [earlierByKey, signals] = await Promise.all([
+      findEarlier ? this.#findEarlier(admitted) : new Map<string, StoredMessage>(),
       this.#deps.signals.get(conversationIds, new Date(at.getTime() - RISK_WINDOW_MS)),
     ]);
     timer.lap('idempotency');
-    const earlierByKey = new Map(earlier.map((message) => [keyOf(message.senderId, message.clientId), message]));
     const repeats: Repeat[] = [];
     const fresh: Admitted[] = [];
     for (const send of admitted) {
@@ -253,30 +312,44 @@ export class SendBatchWriter {
     return { at, screened, repeats };
   }
 
-  /** Stores a screened batch; resolves once committed, with the answering and publishing under way. */
-  async #store(admitted: Admitted[], screening: Screening, timer: StageTimer, retry: boolean): Promise<{ answered: Promise<void> }> {
-    const { prisma } = this.#deps;
-    const { at, screened, repeats } = screening;
-    // A retry takes the transaction: it may hold resends, which must not be numbered twice.
-    const committed = (!retry && (await this.#storeInOneStatement(screened, at))) || (await inTransaction(prisma, (tx) => this.#storeInTransaction(tx, screened, at)));
+  /**
+   * Sends a screened batch to the database now. Once it is committed, and the batch sent before it is
+   * done, its verdicts are counted, its signals forgotten and its publication issued (`#finish`).
+   */
+  #store(screening: Screening, timer: StageTimer): Sent {
+    const { at, screened } = screening;
+    const raised = new Set(screened.filter((send) => send.result.categories.length > 0).map((send) => send.conversation.id));
+    if (raised.size > 0) this.#raisedBy.set(this.#sent, raised);
+    this.#sent++;
+    const inOneStatement = this.#storeInOneStatement(screened, at);
+    const writing = inOneStatement ?? inTransaction(this.#deps.prisma, (tx) => this.#storeInTransaction(tx, screened, at));
+    const stored = Promise.all([this.#lastDone, writing]).then(([, committed]) => this.#finish(committed, screening, timer));
+    const done = () => void this.#done++;
+    this.#lastDone = stored.then(done, done);
+    return { stored, pipelined: inOneStatement !== null && this.#deps.writesInOrder };
+  }
+
+  /** What follows a batch's commit; resolves with the answering and publishing under way. */
+  async #finish(committed: Committed, screening: Screening, timer: StageTimer): Promise<{ answered: Promise<void> }> {
     timer.lap('store');
-    // Verdicts are counted once committed: a batch screened again (after the batch before it raised a
+    // Verdicts are counted once committed: a batch screened again (after a batch before it raised a
     // signal, or a lost race) counts only the screening that was stored.
-    for (const send of screened) recordVerdict(this.#deps.metrics, send.result);
+    for (const { send } of [...committed.stored, ...committed.refused]) recordVerdict(this.#deps.metrics, send.result);
     const raisedIn = new Set(committed.stored.filter(({ send }) => send.result.categories.length > 0).map(({ send }) => send.conversation.id));
     for (const conversationId of raisedIn) this.#deps.signals.forget(conversationId);
-    this.#stored = { count: this.#stored.count + 1, raisedIn };
     for (const { send, error } of committed.refused) send.entry.reject(error);
     await committed.afterCommit?.();
     timer.lap('on_screened');
+    const repeats = [...screening.repeats, ...(await this.#repeatsOf(committed.resent))];
     // NOTE: a repeat's first attempt may have stored the message and died before publishing it (a
     // node killed mid-send): publish again. Recipients drop sequence numbers they already hold.
     // Blocked messages are published too (without their text, and shown to nobody) so that sockets
     // and caches move past their sequence numbers instead of taking them for a gap.
-    // The batch's messages are issued here as one publication, before the next batch can issue its
-    // own, so the bus carries each conversation's messages in sequence order while the next batch is
-    // already being written. Each send is answered once that publication is done. It first tells the
-    // other nodes which conversations got a new signal, so that they read those signals again.
+    // The batch's messages are issued here as one publication, before the batch sent after it can
+    // issue its own (it waits for this one to be done), so the bus carries each conversation's
+    // messages in sequence order while the next batch is already being written. Each send is
+    // answered once that publication is done. It first tells the other nodes which conversations got
+    // a new signal, so that they read those signals again.
     const republished = repeats.filter((send) => send.earlier.conversationId === send.conversation.id).map((send) => send.earlier);
     const events: ConversationEvent[] = [
       ...[...raisedIn].map((conversationId) => ({ conversationId, kind: CHANGE_KINDS.signals })),
@@ -345,27 +418,49 @@ export class SendBatchWriter {
     let afterCommit: Committed['afterCommit'];
     if (recordScreening && events.length > 0) afterCommit = await recordScreening.inTransaction(tx, events, inserts);
     else await executeTogether(tx, inserts);
-    return { stored: stored.map((message, i) => ({ send: accepted[i]!, message })), refused, afterCommit };
+    return { stored: stored.map((message, i) => ({ send: accepted[i]!, message })), refused, resent: [], afterCommit };
   }
 
   /**
-   * The batch in one statement (see `one-statement-batch.ts`) when nothing in it needs the
+   * The batch sent in one statement (see `one-statement-batch.ts`) when nothing in it needs the
    * transaction: no file, no verdict that raises a review or an alert; null otherwise.
    */
-  async #storeInOneStatement(sends: Screened[], at: Date): Promise<Committed | null> {
+  #storeInOneStatement(sends: Screened[], at: Date): Promise<Committed> | null {
     if (sends.length === 0 || sends.some((send) => send.entry.item.attachment)) return null;
     const rows = sends.map((send) => newMessage(send, at));
     const unnumbered = messages.storedMessagesOf(rows.map((row) => ({ ...row, seq: 0 })));
     const events = unnumbered.map((message, i) => ({ message, result: sends[i]!.result, conversation: sends[i]!.conversation, sender: sends[i]!.entry.item.sender }));
     const records = this.#deps.recordScreening ? this.#deps.recordScreening.quiet(events) : { decisions: [], audit: [] };
     if (!records) return null;
-    const outcomes = await writeInOneStatement(this.#deps.direct, rows, records);
-    const committed: Committed = { stored: [], refused: [] };
-    for (const [i, outcome] of outcomes.entries()) {
-      if ('seq' in outcome) committed.stored.push({ send: sends[i]!, message: { ...unnumbered[i]!, seq: outcome.seq } });
-      else committed.refused.push({ send: sends[i]!, error: new TrellisError(outcome.refused) });
+    return writeInOneStatement(this.#deps.direct, rows, records).then((outcomes) => {
+      const committed: Committed = { stored: [], refused: [], resent: [] };
+      for (const [i, outcome] of outcomes.entries()) {
+        if ('seq' in outcome) committed.stored.push({ send: sends[i]!, message: { ...unnumbered[i]!, seq: outcome.seq } });
+        else if ('resent' in outcome) committed.resent.push(sends[i]!);
+        else committed.refused.push({ send: sends[i]!, error: new TrellisError(outcome.refused) });
+      }
+      return committed;
+    });
+  }
+
+  /** Resends a statement skipped, each with the message stored earlier under its client id. */
+  async #repeatsOf(resent: Admitted[]): Promise<Repeat[]> {
+    if (resent.length === 0) return [];
+    let earlierByKey: Map<string, StoredMessage>;
+    try {
+      earlierByKey = await this.#findEarlier(resent);
+    } catch (error) {
+      // Only these sends fail: the batch's stored messages are still published.
+      for (const send of resent) send.entry.reject(error);
+      return [];
     }
-    return committed;
+    const repeats: Repeat[] = [];
+    for (const send of resent) {
+      const earlier = earlierByKey.get(keyOf(send.entry.item.sender.id, send.entry.item.clientId));
+      if (earlier) repeats.push({ ...send, earlier });
+      else send.entry.reject(new Error('a resend\'s earlier message was not found'));
+    }
+    return repeats;
   }
 
   /** Answers a send once the publication its message is in (if any) is done. */

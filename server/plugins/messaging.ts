@@ -45,6 +45,7 @@ export default fp<MessagingPluginOptions>(
       new MessageService({
         prisma: fastify.db.prisma,
         direct: fastify.db.direct,
+        writesInOrder: fastify.db.writesInOrder,
         bus: fastify.bus,
         screener: options.screener,
         recordScreening: options.recordScreening,

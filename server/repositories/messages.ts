@@ -197,10 +197,12 @@ export const NUMBERED = '"numbered"';
  * The common table expressions (for the head of a `WITH` list) that append messages without a
  * sequence number yet, in one statement: lock their conversations (see `lockConversations`), number
  * the messages of each conversation whose mentorship is active from its counter on, in order,
- * advance the counters and insert the messages. `NUMBERED` holds the stored ones: "id", "seq", "n"
- * (the message's position in `rows`) and "k" (its position among the stored ones), and "locked"
- * every conversation locked with its mentorship status. Fails with a unique-key violation (SQLSTATE
- * 23505) when a sender's client id is already taken. Messages with files are not written this way.
+ * advance the counters and insert the messages. A message whose sender already used its client id
+ * (a resend) is neither numbered nor stored. `NUMBERED` holds the stored ones: "id", "seq", "n" (the
+ * message's position in `rows`) and "k" (its position among the stored ones), and "locked" every
+ * conversation locked with its mentorship status. Fails with a unique-key violation (SQLSTATE 23505)
+ * only when another writer stores the same client id meanwhile. Messages with files are not written
+ * this way.
  */
 export function numberedMessageInserts(rows: readonly UnnumberedMessage[]): Prisma.Sql {
   const ids = [...new Set(rows.map((row) => row.conversationId))];
@@ -209,6 +211,7 @@ export function numberedMessageInserts(rows: readonly UnnumberedMessage[]): Pris
              r."categories", r."verdict", r."createdAt", r."n", l."lastSeq" + row_number() OVER (PARTITION BY r."conversationId" ORDER BY r."n") AS "seq", row_number() OVER (ORDER BY r."n") AS "k"
       FROM ${messageRecords(rows)} JOIN locked l ON l."id" = r."conversationId"
       WHERE l."status" = 'active'
+        AND NOT EXISTS (SELECT 1 FROM "Message" e WHERE e."senderId" = r."senderId" AND e."clientId" = r."clientId")
     ), advanced AS (
       UPDATE "Conversation" AS c SET "lastSeq" = v."lastSeq"
       FROM (SELECT "conversationId", max("seq") AS "lastSeq" FROM ${Prisma.raw(NUMBERED)} GROUP BY "conversationId") AS v
