@@ -1,7 +1,9 @@
 import t from 'tap';
 import type { ScreeningResult } from '../moderation/types.ts';
+import type { ConversationEvent } from '../server/bus/bus.ts';
 import { createMetrics } from '../server/metrics/metrics.ts';
 import type { BatchEntry } from '../server/messaging/group-commit.ts';
+import type { BusMessage } from '../server/messaging/message-view.ts';
 import { SendBatchWriter, type AckFrame, type PendingSend } from '../server/messaging/send-batch.ts';
 import { build, login } from './support/app.ts';
 
@@ -69,11 +71,22 @@ t.test('on the embedded database the next batch is sent while one is stored: a r
   const { userId } = await login(app, 'ava');
   const sender = await app.db.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, role: true, programId: true, displayName: true } });
   const conversationId = (await app.db.prisma.conversationMember.findFirstOrThrow({ where: { userId } })).conversationId;
+  /** The sequence numbers of the messages the writer published, in the order it published them. */
+  const published: number[] = [];
+  const bus = new Proxy(app.bus, {
+    get(target, property) {
+      if (property !== 'deliverToConversations') return Reflect.get(target, property, target);
+      return (events: readonly ConversationEvent[]) => {
+        for (const event of events) if (event.kind === 'message') published.push((event.message as BusMessage).seq);
+        return target.deliverToConversations(events);
+      };
+    },
+  });
   const writer = new SendBatchWriter({
     prisma: app.db.prisma,
     direct: app.db.direct,
     writesInOrder: app.db.writesInOrder,
-    bus: app.bus,
+    bus,
     signals: app.caches.signals,
     access: (user, id) => app.messages.access(user, id, true),
     screen: async () => verdict([]),
@@ -103,6 +116,7 @@ t.test('on the embedded database the next batch is sent while one is stored: a r
   t.same(answers, ['a 1', 'b 2', 'a 1', 'c 3', 'a2 4'], 'the resend answered with its message, after the batch committed; the batches in the order sent');
   const stored = await app.db.prisma.message.findMany({ where: { conversationId }, select: { clientId: true, seq: true }, orderBy: { seq: 'asc' } });
   t.same(stored.map((m) => `${m.clientId} ${m.seq}`), ['a 1', 'b 2', 'c 3', 'a2 4'], 'stored once each, with no gap');
+  t.same(published, [1, 2, 1, 3, 4], 'published in the order sent, the resent message again with its batch');
 
   // A resend of a client id with other text is refused.
   await writeAll(batchOf(['b', 'not the second question'], ['d', 'fourth question']));
