@@ -198,7 +198,7 @@ export class SendBatchWriter {
   #done = 0;
   /** Settles once every batch sent so far is done. */
   #lastDone: Promise<void> = Promise.resolve();
-  /** By batch number, the conversations where a batch's screening raised a signal (only batches that raised one). */
+  /** By batch number, the conversations where a batch's screening raised a signal (if it raised one). */
   readonly #raisedBy = new Map<number, ReadonlySet<string>>();
 
   constructor(deps: SendBatchDeps) {
@@ -281,11 +281,22 @@ export class SendBatchWriter {
     return [...this.#raisedBy.values()].some((raised) => admitted.some((send) => raised.has(send.conversation.id)));
   }
 
-  /** The earlier messages of the sends' client ids, by sender and client id. */
-  async #findEarlier(sends: Admitted[]): Promise<Map<string, StoredMessage>> {
+  /**
+   * The sends split, by one query, into repeats (each with the message stored earlier under its
+   * client id) and new sends.
+   */
+  async #findEarlier(sends: Admitted[]): Promise<{ repeats: Repeat[]; fresh: Admitted[] }> {
     const keys = sends.map(({ entry }) => ({ senderId: entry.item.sender.id, clientId: entry.item.clientId }));
     const earlier = await messages.findMessagesByClientIds(this.#deps.prisma, keys);
-    return new Map(earlier.map((message) => [keyOf(message.senderId, message.clientId), message]));
+    const earlierByKey = new Map(earlier.map((message) => [keyOf(message.senderId, message.clientId), message]));
+    const repeats: Repeat[] = [];
+    const fresh: Admitted[] = [];
+    for (const send of sends) {
+      const found = earlierByKey.get(keyOf(send.entry.item.sender.id, send.entry.item.clientId));
+      if (found) repeats.push({ ...send, earlier: found });
+      else fresh.push(send);
+    }
+    return { repeats, fresh };
   }
 
   /**
@@ -295,18 +306,11 @@ export class SendBatchWriter {
   async #screenBatch(admitted: Admitted[], timer: StageTimer, findEarlier: boolean): Promise<Screening> {
     const at = new Date();
     const conversationIds = [...new Set(admitted.map((send) => send.conversation.id))];
-    const [earlierByKey, signals] = await Promise.all([
-      findEarlier ? this.#findEarlier(admitted) : new Map<string, StoredMessage>(),
+    const [{ repeats, fresh }, signals] = await Promise.all([
+      findEarlier ? this.#findEarlier(admitted) : { repeats: [], fresh: admitted },
       this.#deps.signals.get(conversationIds, new Date(at.getTime() - RISK_WINDOW_MS)),
     ]);
     timer.lap('idempotency');
-    const repeats: Repeat[] = [];
-    const fresh: Admitted[] = [];
-    for (const send of admitted) {
-      const found = earlierByKey.get(keyOf(send.entry.item.sender.id, send.entry.item.clientId));
-      if (found) repeats.push({ ...send, earlier: found });
-      else fresh.push(send);
-    }
     const screened = await this.#screenInOrder(fresh, signals, at);
     timer.lap('screen');
     return { at, screened, repeats };
@@ -446,21 +450,15 @@ export class SendBatchWriter {
   /** Resends a statement skipped, each with the message stored earlier under its client id. */
   async #repeatsOf(resent: Admitted[]): Promise<Repeat[]> {
     if (resent.length === 0) return [];
-    let earlierByKey: Map<string, StoredMessage>;
     try {
-      earlierByKey = await this.#findEarlier(resent);
+      const { repeats, fresh: missing } = await this.#findEarlier(resent);
+      for (const send of missing) send.entry.reject(new Error('a resend\'s earlier message was not found'));
+      return repeats;
     } catch (error) {
       // Only these sends fail: the batch's stored messages are still published.
       for (const send of resent) send.entry.reject(error);
       return [];
     }
-    const repeats: Repeat[] = [];
-    for (const send of resent) {
-      const earlier = earlierByKey.get(keyOf(send.entry.item.sender.id, send.entry.item.clientId));
-      if (earlier) repeats.push({ ...send, earlier });
-      else send.entry.reject(new Error('a resend\'s earlier message was not found'));
-    }
-    return repeats;
   }
 
   /** Answers a send once the publication its message is in (if any) is done. */
