@@ -39,6 +39,21 @@ t.test('PGlite runs statements prepared, with the same results as bound paramete
   await t.rejects(db.query('INSERT INTO t (id, v) VALUES ($1, $2)', [0, 'again']), { code: '23505' }, "a prepared statement's error keeps its SQLSTATE");
 });
 
+t.test('statements run in the order they are sent, the first run of a text behind its PREPARE too', async (t) => {
+  const raw = await PGlite.create();
+  t.teardown(() => raw.close());
+  const db = await withPreparedStatements(raw, 10);
+  await db.exec('CREATE TABLE log (id serial PRIMARY KEY, what text)');
+  await Promise.all([
+    db.query('INSERT INTO log (what) VALUES ($1)', ['first, a new text']),
+    db.transaction((tx) => tx.query("INSERT INTO log (what) VALUES ('second, a transaction')")),
+    db.query('INSERT INTO log (what) VALUES ($1::text)', ['third, another new text']),
+    db.query('INSERT INTO log (what) VALUES ($1)', ['fourth, the first text again']),
+  ]);
+  const { rows } = await raw.query<{ what: string }>('SELECT what FROM log ORDER BY id');
+  t.same(rows.map((row) => row.what.split(',')[0]), ['first', 'second', 'third', 'fourth']);
+});
+
 t.test("a query's own parsers apply: the first set becomes the instance's, another set stays in its query", async (t) => {
   const raw = await PGlite.create();
   t.teardown(() => raw.close());

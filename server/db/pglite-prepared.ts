@@ -7,7 +7,8 @@
  * keeps generic plans (`plan_cache_mode`): with custom plans PostgreSQL plans a prepared statement
  * again on every run whenever a plan for the given values looks cheaper, which for the batch
  * statement was every time. `EXECUTE` still goes through the extended protocol, which refuses a
- * text of several statements: a value that broke out of its literal could not add one.
+ * text of several statements: a value that broke out of its literal could not add one. Statements
+ * run in the order they are sent, the first run of a text (behind its `PREPARE`) too.
  *
  * The wrapped PGlite is the one Prisma's adapter owns: the first set of result parsers a query
  * brings becomes the instance's own (see `adoptParsers`).
@@ -83,10 +84,18 @@ export async function withPreparedStatements(pglite: PGlite, limit: number): Pro
   const nameOf = statementNamer(limit);
   /** Whether each named statement was prepared, once its PREPARE has answered. */
   const prepared = new Map<string, Promise<boolean>>();
+  /** The named statements PREPARE refused. */
+  const unpreparable = new Set<string>();
   const prepare = (name: string, sql: string) => {
     let done = prepared.get(name);
     if (!done) {
-      done = pglite.exec(`PREPARE ${name} AS ${sql}`).then(() => true, () => false);
+      done = pglite.exec(`PREPARE ${name} AS ${sql}`).then(
+        () => true,
+        () => {
+          unpreparable.add(name);
+          return false;
+        },
+      );
       prepared.set(name, done);
     }
     return done;
@@ -96,8 +105,17 @@ export async function withPreparedStatements(pglite: PGlite, limit: number): Pro
     const options = withoutParsers(given);
     const literals = params.map(sqlLiteral);
     const name = literals.includes(undefined) ? '' : nameOf({ sql });
-    if (!name || !(await prepare(name, sql))) return pglite.query<T>(sql, params, options);
-    return pglite.query<T>(literals.length > 0 ? `EXECUTE ${name}(${literals.join(', ')})` : `EXECUTE ${name}`, [], options);
+    if (!name || unpreparable.has(name)) return pglite.query<T>(sql, params, options);
+    // NOTE: the EXECUTE is queued at once, right behind the statement's PREPARE the first time, so
+    // that statements run in the order they were sent (the send batch writer relies on it): waiting
+    // for the PREPARE's answer first would let a statement sent meanwhile run before this one.
+    const preparing = prepare(name, sql);
+    const executing = pglite.query<T>(literals.length > 0 ? `EXECUTE ${name}(${literals.join(', ')})` : `EXECUTE ${name}`, [], options);
+    const settled = executing.then(() => undefined, () => undefined);
+    if (await preparing) return executing;
+    // PREPARE refused it (the first time such a statement runs): its EXECUTE failed; run it as sent.
+    await settled;
+    return pglite.query<T>(sql, params, options);
   }
   return new Proxy(pglite, {
     get(target, property) {
