@@ -1,6 +1,8 @@
 import t from 'tap';
 import type { ScreeningResult } from '../moderation/types.ts';
 import type { ConversationEvent } from '../server/bus/bus.ts';
+import type { DirectSql } from '../server/db/direct-sql.ts';
+import type { Prisma } from '../server/generated/prisma/client.ts';
 import { createMetrics } from '../server/metrics/metrics.ts';
 import type { BatchEntry } from '../server/messaging/group-commit.ts';
 import type { BusMessage } from '../server/messaging/message-view.ts';
@@ -66,7 +68,7 @@ t.test('a batch screened while the batch before it was stored is screened again 
   t.equal(verdicts, 3, 'each message\'s verdict counted once, though the second was screened twice');
 });
 
-t.test('on the embedded database the next batch is sent while one is stored: a resend in it is answered with its earlier message, in order', async (t) => {
+t.test('on the embedded database the next batch is sent while one is stored: a resend is answered with its earlier message, in order, and a failed batch holds up none behind it', async (t) => {
   const { app } = await build(t, { listen: false });
   const { userId } = await login(app, 'ava');
   const sender = await app.db.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, role: true, programId: true, displayName: true } });
@@ -82,9 +84,18 @@ t.test('on the embedded database the next batch is sent while one is stored: a r
       };
     },
   });
+  /** Makes the next batch statement fail, as a database that went away would. */
+  let failNext = false;
+  const direct: DirectSql = {
+    query<Row>(sql: Prisma.Sql): Promise<Row[]> {
+      if (!failNext) return app.db.direct.query<Row>(sql);
+      failNext = false;
+      return Promise.reject(new Error('the statement failed'));
+    },
+  };
   const writer = new SendBatchWriter({
     prisma: app.db.prisma,
-    direct: app.db.direct,
+    direct,
     writesInOrder: app.db.writesInOrder,
     bus,
     signals: app.caches.signals,
@@ -98,6 +109,7 @@ t.test('on the embedded database the next batch is sent while one is stored: a r
       resolve: (ack) => answers.push(`${ack.clientId} ${ack.seq}`),
       reject: (error) => answers.push(`${clientId} ${(error as { code?: string }).code ?? String(error)}`),
     }));
+  /** Writes the batches as the group commit does; how each batch's `finishing` settled. */
   const writeAll = async (...batches: BatchEntry<PendingSend, AckFrame>[][]) => {
     const prepared = [];
     for (const batch of batches) prepared.push(await writer.prepare(batch));
@@ -106,7 +118,7 @@ t.test('on the embedded database the next batch is sent while one is stored: a r
       const written = await writer.write(batch);
       if (written) finishing.push(written.finishing);
     }
-    await Promise.all(finishing);
+    return Promise.allSettled(finishing);
   };
 
   await writeAll(batchOf(['a', 'first question']));
@@ -121,4 +133,13 @@ t.test('on the embedded database the next batch is sent while one is stored: a r
   // A resend of a client id with other text is refused.
   await writeAll(batchOf(['b', 'not the second question'], ['d', 'fourth question']));
   t.same(answers.slice(-2), ['d 5', 'b CLIENT_ID_REUSED']);
+
+  // A batch whose statement fails is answered with the error (by the group commit); the batch sent
+  // behind it is stored and published as if the failed one had not been sent.
+  failNext = true;
+  const [failed, next] = await writeAll(batchOf(['e', 'fifth question']), batchOf(['f', 'sixth question']));
+  t.match(failed, { status: 'rejected', reason: { message: 'the statement failed' } });
+  t.equal(next?.status, 'fulfilled');
+  t.same(answers.slice(-1), ['f 6']);
+  t.same(published.slice(-1), [6]);
 });
