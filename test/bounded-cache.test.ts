@@ -4,7 +4,6 @@
  */
 import t from 'tap';
 import { BoundedCache, type Loaded } from '../server/cache/bounded-cache.ts';
-import { eventually } from './support/app.ts';
 
 /** A load whose results the test hands over when it wants (`release`), counting how often it ran. */
 function gate<V>(value: V, scope: string) {
@@ -100,12 +99,18 @@ t.test('the least recently used entries leave first when the weight is exceeded'
 });
 
 t.test('entries expire with the age limit or their own validity, whichever is sooner', async (t) => {
-  const cache = new BoundedCache<string>({ maxWeight: 10, ttlMs: 150 });
+  // The checks read the cache at given times, not after waits, so a loaded machine cannot make them late.
+  const cache = new BoundedCache<string>({ maxWeight: 10, ttlMs: 10_000 });
+  const before = Date.now();
+  const validUntil = before + 5_000;
   await cache.load('aged', async () => ({ value: 'v', scope: 's' }));
-  await cache.load('valid', async () => ({ value: 'v', scope: 's', validUntil: Date.now() + 50 }));
-  await cache.load('long', async () => ({ value: 'v', scope: 's', validUntil: Date.now() + 60_000 }));
-  t.equal(cache.get('valid'), 'v');
-  await eventually(() => cache.get('valid') === undefined, 2000, 'its validity ends');
-  t.equal(cache.get('aged'), 'v', 'still within the age limit');
-  await eventually(() => cache.get('aged') === undefined && cache.get('long') === undefined, 2000, 'the age limit ends');
+  await cache.load('valid', async () => ({ value: 'v', scope: 's', validUntil }));
+  await cache.load('long', async () => ({ value: 'v', scope: 's', validUntil: before + 60_000 }));
+  const after = Date.now();
+  t.equal(cache.get('valid', validUntil - 1), 'v');
+  t.equal(cache.get('valid', validUntil), undefined, 'its validity ends');
+  t.equal(cache.get('aged', validUntil), 'v', 'still within the age limit');
+  t.equal(cache.get('long', before + 9_999), 'v');
+  t.equal(cache.get('aged', after + 10_000), undefined, 'the age limit ends');
+  t.equal(cache.get('long', after + 10_000), undefined, 'the age limit caps a longer validity');
 });
