@@ -1,4 +1,5 @@
-import t from 'tap';
+import type { FastifyInstance } from 'fastify';
+import t, { type Test } from 'tap';
 import type { ScreeningResult } from '../moderation/types.ts';
 import type { ConversationEvent } from '../server/bus/bus.ts';
 import type { DirectSql } from '../server/db/direct-sql.ts';
@@ -6,7 +7,7 @@ import type { Prisma } from '../server/generated/prisma/client.ts';
 import { createMetrics } from '../server/metrics/metrics.ts';
 import type { BatchEntry } from '../server/messaging/group-commit.ts';
 import type { BusMessage } from '../server/messaging/message-view.ts';
-import { SendBatchWriter, type AckFrame, type PendingSend } from '../server/messaging/send-batch.ts';
+import { SendBatchWriter, type AckFrame, type PendingSend, type SendBatchDeps } from '../server/messaging/send-batch.ts';
 import { build, login } from './support/app.ts';
 
 /** A verdict that delivers, raising `categories` (a signal when there are any). */
@@ -17,22 +18,36 @@ function verdict(categories: string[]): ScreeningResult {
   };
 }
 
-t.test('a batch screened while the batch before it was stored is screened again when that one raised a signal in its conversation, even in flight', async (t) => {
+/** An embedded node (not listening), a student who sends and a conversation of hers. */
+async function studentInConversation(t: Test) {
   const { app } = await build(t, { listen: false });
   const { userId } = await login(app, 'ava');
   const sender = await app.db.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, role: true, programId: true, displayName: true } });
   const conversationId = (await app.db.prisma.conversationMember.findFirstOrThrow({ where: { userId } })).conversationId;
-  /** Each screening: the text and the categories of the signals it was given. */
-  const screenings: { body: string; prior: string[][] }[] = [];
-  const metrics = createMetrics();
-  const writer = new SendBatchWriter({
-    metrics,
+  return { app, sender, conversationId };
+}
+
+/** A batch writer on the node's own database, bus and caches, screening everything as deliverable; `deps` replace parts. */
+function writerOn(app: FastifyInstance, deps: Partial<SendBatchDeps> = {}): SendBatchWriter {
+  return new SendBatchWriter({
     prisma: app.db.prisma,
     direct: app.db.direct,
     writesInOrder: app.db.writesInOrder,
     bus: app.bus,
     signals: app.caches.signals,
     access: (user, id) => app.messages.access(user, id, true),
+    screen: async () => verdict([]),
+    ...deps,
+  });
+}
+
+t.test('a batch screened while the batch before it was stored is screened again when that one raised a signal in its conversation, even in flight', async (t) => {
+  const { app, sender, conversationId } = await studentInConversation(t);
+  /** Each screening: the text and the categories of the signals it was given. */
+  const screenings: { body: string; prior: string[][] }[] = [];
+  const metrics = createMetrics();
+  const writer = writerOn(app, {
+    metrics,
     screen: async (send, _conversation, signals) => {
       screenings.push({ body: send.body, prior: signals.map((signal) => signal.categories) });
       return verdict(send.body.includes('secret') ? ['secrecy'] : []);
@@ -69,10 +84,7 @@ t.test('a batch screened while the batch before it was stored is screened again 
 });
 
 t.test('on the embedded database the next batch is sent while one is stored: a resend is answered with its earlier message, in order, and a failed batch holds up none behind it', async (t) => {
-  const { app } = await build(t, { listen: false });
-  const { userId } = await login(app, 'ava');
-  const sender = await app.db.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, role: true, programId: true, displayName: true } });
-  const conversationId = (await app.db.prisma.conversationMember.findFirstOrThrow({ where: { userId } })).conversationId;
+  const { app, sender, conversationId } = await studentInConversation(t);
   /** The sequence numbers of the messages the writer published, in the order it published them. */
   const published: number[] = [];
   const bus = new Proxy(app.bus, {
@@ -93,15 +105,7 @@ t.test('on the embedded database the next batch is sent while one is stored: a r
       return Promise.reject(new Error('the statement failed'));
     },
   };
-  const writer = new SendBatchWriter({
-    prisma: app.db.prisma,
-    direct,
-    writesInOrder: app.db.writesInOrder,
-    bus,
-    signals: app.caches.signals,
-    access: (user, id) => app.messages.access(user, id, true),
-    screen: async () => verdict([]),
-  });
+  const writer = writerOn(app, { direct, bus });
   const answers: string[] = [];
   const batchOf = (...sends: [clientId: string, body: string][]): BatchEntry<PendingSend, AckFrame>[] =>
     sends.map(([clientId, body]) => ({
