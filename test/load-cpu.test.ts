@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import t from 'tap';
-import type { Teardown } from './support/app.ts';
+import { eventually, type Teardown } from './support/app.ts';
 import { cpuPerMessage, eventLoopsOf, HARNESS, MACHINE, readCpu, type CpuTimes, type ProcessGroup } from '../load-tests/lib/cpu.ts';
 
 /** Keeps this thread busy until it has used `ms` of CPU time (not of wall time: a loaded machine gives less). */
@@ -17,16 +17,15 @@ function burnCpu(ms: number): void {
 }
 
 /**
- * Reads the groups' CPU time until `enough` holds of the time spent since `before`, or for at most
- * 10 s (on a loaded machine a busy child gets its CPU time late); the last reading.
+ * The groups' CPU times once `name` has spent `ms` since `before` (on a loaded machine a busy child
+ * gets its CPU time late).
  */
-async function readUntil(groups: readonly ProcessGroup[], before: CpuTimes, enough: (spent: (name: string) => number) => boolean): Promise<CpuTimes> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
+async function readOnceSpent(groups: readonly ProcessGroup[], before: CpuTimes, name: string, ms: number): Promise<CpuTimes> {
+  const reading = await eventually(() => {
     const after = readCpu(groups);
-    if (enough((name) => after[name]! - before[name]!) || Date.now() > deadline) return after;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+    return after[name]! - before[name]! >= ms ? after : undefined;
+  }, 10_000, `${ms} ms of CPU time counted for ${name}`);
+  return reading!; // eventually returns only a reading that was found
 }
 
 /**
@@ -48,7 +47,7 @@ t.test('a group counts its processes and the processes they started; the harness
   const groups = [{ name: 'burner', pids: [parent.pid!] }, { name: 'nobody', pids: [] }];
   const before = readCpu(groups);
   burnCpu(200); // the harness's own CPU time
-  const after = await readUntil(groups, before, (spent) => spent('burner') >= 150);
+  const after = await readOnceSpent(groups, before, 'burner', 150);
   const spent = (name: string) => after[name]! - before[name]!;
   t.ok(spent('burner') >= 150, `the child's CPU time is its group's (${spent('burner')} ms)`);
   t.equal(spent('nobody'), 0, 'an empty group has none');
@@ -74,7 +73,7 @@ t.test("a group's event loops are counted apart from its other threads", async (
   const groups = [{ name: 'node', pids: [child.pid!], eventLoops: true }, { name: 'this test', pids: [process.pid], eventLoops: true }];
   const before = readCpu(groups);
   burnCpu(200); // this process's event loop
-  const after = await readUntil(groups, before, (spent) => spent('node') >= 150);
+  const after = await readOnceSpent(groups, before, 'node', 150);
   const all = after.node! - before.node!;
   const eventLoop = after[eventLoopsOf('node')]! - before[eventLoopsOf('node')]!;
   t.ok(all >= 150, `the worker thread's time is the group's (${all} ms)`);
